@@ -1,0 +1,620 @@
+# This file is part of the one_stop module.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .codes import format_dossier_code
+from .exceptions import TransitionError
+from .workdays import timeliness
+
+OPEN_STATES = ['received', 'processing', 'supplement_requested']
+STATES = [
+    ('received', "Received"),
+    ('supplement_requested', "Supplement Requested"),
+    ('processing', "Processing"),
+    ('ready', "Result Ready"),
+    ('returned', "Result Returned"),
+    ('rejected', "Rejected"),
+    ('withdrawn', "Withdrawn"),
+    ]
+
+
+def local_date(datetime, timezone):
+    "Return the date in timezone of a naive UTC datetime"
+    if datetime is None:
+        return None
+    return (datetime.replace(tzinfo=dt.timezone.utc)
+        .astimezone(ZoneInfo(timezone)).date())
+
+
+class Dossier(Workflow, ModelSQL, ModelView):
+    __string__ = "Dossier"
+    __name__ = 'one_stop.dossier'
+    _rec_name = 'code'
+
+    _states_editable = {
+        'readonly': Eval('state') != 'received',
+        }
+
+    code = fields.Char(
+        "Code", readonly=True,
+        help="<agency code>-YYMMDD-NNNN, given when the dossier is saved.")
+    applicant = fields.Many2One(
+        'party.party', "Applicant", required=True, ondelete='RESTRICT',
+        states=_states_editable)
+    procedure = fields.Many2One(
+        'one_stop.procedure', "Procedure", required=True,
+        ondelete='RESTRICT', states=_states_editable)
+    agency = fields.Many2One(
+        'one_stop.agency', "Agency", required=True, ondelete='RESTRICT',
+        states=_states_editable)
+    counter = fields.Many2One(
+        'one_stop.counter', "Counter", ondelete='RESTRICT',
+        domain=[('agency', '=', Eval('agency', -1))],
+        states={
+            'readonly': Eval('state') != 'received',
+            'invisible': Eval('channel') != 'counter',
+            })
+    channel = fields.Selection([
+            ('counter', "At the Counter"),
+            ('online', "Online"),
+            ('postal', "Public Postal Service"),
+            ], "Submission Channel", required=True, sort=False,
+        states=_states_editable)
+    return_method = fields.Selection([
+            ('counter', "At the Counter"),
+            ('postal', "By Post"),
+            ], "Result Return", required=True, sort=False,
+        states={
+            'readonly': Eval('state').in_(['returned', 'rejected',
+                    'withdrawn']),
+            })
+    received_date = fields.DateTime(
+        "Received", required=True, states=_states_editable)
+    received_by = fields.Many2One(
+        'res.user', "Receiving Clerk", readonly=True, ondelete='RESTRICT')
+    appointment_date = fields.Date(
+        "Appointment", readonly=True,
+        help="The date the result is promised, counted in working days.")
+    ready_date = fields.DateTime("Result Ready", readonly=True)
+    returned_date = fields.DateTime("Result Returned", readonly=True)
+    returned_by = fields.Many2One(
+        'res.user', "Returning Clerk", readonly=True, ondelete='RESTRICT')
+    supplement_requested_date = fields.DateTime(
+        "Supplement Requested", readonly=True)
+    timeliness = fields.Selection([
+            (None, ""),
+            ('early', "Early"),
+            ('on_time', "On Time"),
+            ('late', "Late"),
+            ], "Timeliness", readonly=True, sort=False,
+        help="When the result was ready, against the appointment date.")
+    reason = fields.Text(
+        "Reason",
+        states={
+            'readonly': Eval('state').in_(['returned', 'rejected',
+                    'withdrawn']),
+            },
+        help="Why a supplement is requested or the dossier is rejected or "
+        "withdrawn; required for these steps.")
+    state = fields.Selection(
+        STATES, "State", required=True, readonly=True, sort=False)
+    events = fields.One2Many(
+        'one_stop.dossier.event', 'dossier', "History", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'one_stop.msg_dossier_code_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.agency, Index.Equality()),
+                    (t.state, Index.Equality())),
+                Index(t, (t.appointment_date, Index.Range()),
+                    where=t.state.in_(OPEN_STATES)),
+                Index(t, (t.returned_date, Index.Range())),
+                })
+        cls._order = [
+            ('received_date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('received', 'processing'),
+            ('received', 'ready'),
+            ('received', 'supplement_requested'),
+            ('processing', 'supplement_requested'),
+            ('supplement_requested', 'received'),
+            ('processing', 'ready'),
+            ('ready', 'returned'),
+            ('received', 'rejected'),
+            ('processing', 'rejected'),
+            ('supplement_requested', 'rejected'),
+            ('received', 'withdrawn'),
+            ('processing', 'withdrawn'),
+            ('supplement_requested', 'withdrawn'),
+            }
+        cls._buttons.update({
+                'process': {
+                    'invisible': Eval('state') != 'received',
+                    'depends': ['state'],
+                    },
+                'request_supplement': {
+                    'invisible': ~Eval('state').in_(
+                        ['received', 'processing']),
+                    'depends': ['state'],
+                    },
+                'receive_supplement': {
+                    'invisible': Eval('state') != 'supplement_requested',
+                    'depends': ['state'],
+                    },
+                'mark_ready': {
+                    'invisible': ~Eval('state').in_(
+                        ['received', 'processing']),
+                    'depends': ['state'],
+                    },
+                'return_result': {
+                    'invisible': Eval('state') != 'ready',
+                    'depends': ['state'],
+                    },
+                'reject': {
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
+                    'depends': ['state'],
+                    },
+                'withdraw': {
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'received'
+
+    @staticmethod
+    def default_channel():
+        return 'counter'
+
+    @staticmethod
+    def default_return_method():
+        return 'counter'
+
+    @staticmethod
+    def default_received_date():
+        return dt.datetime.now().replace(microsecond=0)
+
+    @classmethod
+    def default_agency(cls):
+        user = cls._current_user()
+        if user and user.one_stop_agency:
+            return user.one_stop_agency.id
+
+    @classmethod
+    def default_counter(cls):
+        user = cls._current_user()
+        if user and user.one_stop_counter:
+            return user.one_stop_counter.id
+
+    @staticmethod
+    def _current_user():
+        pool = Pool()
+        User = pool.get('res.user')
+        user_id = Transaction().user
+        if user_id:
+            return User(user_id)
+
+    @fields.depends('agency', 'counter')
+    def on_change_agency(self):
+        if self.counter and self.counter.agency != self.agency:
+            self.counter = None
+
+    @fields.depends('channel', 'return_method')
+    def on_change_channel(self):
+        if self.channel == 'postal':
+            self.return_method = 'postal'
+
+    @classmethod
+    def timezone(cls):
+        pool = Pool()
+        Configuration = pool.get('one_stop.configuration')
+        return Configuration(1).timezone
+
+    @classmethod
+    def today(cls):
+        "The local date of the agencies"
+        return local_date(dt.datetime.utcnow(), cls.timezone())
+
+    @property
+    def received_local_date(self):
+        return local_date(self.received_date, self.timezone())
+
+    def compute_appointment_date(self):
+        pool = Pool()
+        Holiday = pool.get('one_stop.holiday')
+        days = (0 if self.procedure.immediate_result
+            else self.procedure.processing_days)
+        return Holiday.add_working_days(self.received_local_date, days)
+
+    @classmethod
+    def _next_daily_number(cls, agency_id, day):
+        pool = Pool()
+        DailyNumber = pool.get('one_stop.dossier.daily_number')
+        return DailyNumber.next_number(agency_id, day)
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Agency = pool.get('one_stop.agency')
+        Procedure = pool.get('one_stop.procedure')
+        Holiday = pool.get('one_stop.holiday')
+        timezone = cls.timezone()
+        user = Transaction().user
+        vlist = [v.copy() for v in vlist]
+        for values in vlist:
+            values.setdefault('state', cls.default_state())
+            if values['state'] != 'received':
+                raise AccessError(gettext(
+                        'one_stop.msg_dossier_create_received'))
+            values.setdefault('received_date', cls.default_received_date())
+            values['received_by'] = user or None
+            for name in ['code', 'appointment_date', 'ready_date',
+                    'returned_date', 'returned_by', 'timeliness',
+                    'supplement_requested_date']:
+                values.pop(name, None)
+            if not values.get('agency') or not values.get('procedure') \
+                    or not values.get('received_date'):
+                continue  # the required check reports it
+            agency = Agency(values['agency'])
+            procedure = Procedure(values['procedure'])
+            day = local_date(values['received_date'], timezone)
+            if not agency.is_valid_on(day):
+                successor = agency.current_successor(day)
+                raise ValidationError(gettext(
+                        'one_stop.msg_dossier_agency_not_valid',
+                        agency=agency.rec_name,
+                        successor=successor.rec_name
+                        if successor != agency else '-'))
+            values['code'] = format_dossier_code(
+                agency.code, day, cls._next_daily_number(agency.id, day))
+            days = (0 if procedure.immediate_result
+                else procedure.processing_days)
+            values['appointment_date'] = Holiday.add_working_days(day, days)
+        dossiers = super().create(vlist)
+        cls.log_event(dossiers, None, 'received')
+        return dossiers
+
+    @classmethod
+    def validate_fields(cls, dossiers, field_names):
+        super().validate_fields(dossiers, field_names)
+        if field_names & {'counter', 'agency'}:
+            for dossier in dossiers:
+                if dossier.counter and dossier.counter.agency != dossier.agency:
+                    raise ValidationError(gettext(
+                            'one_stop.msg_dossier_counter_agency',
+                            counter=dossier.counter.rec_name,
+                            agency=dossier.agency.rec_name))
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        args = []
+        for dossiers, values in zip(actions, actions):
+            values = values.copy()
+            for name in ['code', 'received_by']:
+                if name in values:
+                    raise AccessError(gettext(
+                            'one_stop.msg_dossier_field_readonly',
+                            field=getattr(cls, name).string))
+            if ({'agency', 'procedure', 'received_date'} & values.keys()):
+                for dossier in dossiers:
+                    if dossier.state != 'received':
+                        raise AccessError(gettext(
+                                'one_stop.msg_dossier_modify_received',
+                                dossier=dossier.rec_name))
+            args.extend((dossiers, values))
+        super().write(*args)
+        recompute = []
+        actions = iter(args)
+        for dossiers, values in zip(actions, actions):
+            if {'procedure', 'received_date'} & values.keys():
+                recompute.extend(dossiers)
+        if recompute:
+            for dossier in recompute:
+                dossier.appointment_date = dossier.compute_appointment_date()
+            cls.save(recompute)
+
+    @classmethod
+    def delete(cls, dossiers):
+        if dossiers:
+            raise AccessError(gettext(
+                    'one_stop.msg_dossier_delete',
+                    dossier=dossiers[0].rec_name))
+        super().delete(dossiers)
+
+    @classmethod
+    def copy(cls, dossiers, default=None):
+        default = {} if default is None else default.copy()
+        default.setdefault('events')
+        default.setdefault('reason')
+        default.setdefault('received_date', cls.default_received_date())
+        return super().copy(dossiers, default=default)
+
+    @classmethod
+    def log_event(cls, dossiers, from_state, to_state):
+        pool = Pool()
+        Event = pool.get('one_stop.dossier.event')
+        now = dt.datetime.now()
+        user = Transaction().user or None
+        with without_check_access():
+            Event.save([Event(
+                        dossier=d, from_state=from_state, to_state=to_state,
+                        date=now, user=user,
+                        reason=d.reason if to_state in {
+                            'supplement_requested', 'rejected', 'withdrawn'}
+                        else None)
+                    for d in dossiers])
+
+    @classmethod
+    def _transition(cls, dossiers, to_state):
+        "Log the move of dossiers to to_state, grouped by origin state"
+        by_state = {}
+        for dossier in dossiers:
+            if dossier.state != to_state:
+                by_state.setdefault(dossier.state, []).append(dossier)
+        for from_state, records in by_state.items():
+            cls.log_event(records, from_state, to_state)
+
+    @classmethod
+    def check_reason(cls, dossiers):
+        for dossier in dossiers:
+            if not (dossier.reason or '').strip():
+                raise TransitionError(gettext(
+                        'one_stop.msg_dossier_reason_required',
+                        dossier=dossier.rec_name))
+
+    @classmethod
+    def check_transition(cls, dossiers, to_state):
+        "Refuse moves that the workflow does not allow, naming the dossier"
+        allowed = cls._transitions
+        for dossier in dossiers:
+            if (dossier.state, to_state) not in allowed \
+                    and dossier.state != to_state:
+                raise TransitionError(gettext(
+                        'one_stop.msg_dossier_invalid_transition',
+                        dossier=dossier.rec_name,
+                        from_state=cls._state_label(dossier.state),
+                        to_state=cls._state_label(to_state)))
+
+    @classmethod
+    def _state_label(cls, state):
+        return dict(cls.fields_get(['state'])['state']['selection']).get(
+            state, state)
+
+    @classmethod
+    @ModelView.button
+    def process(cls, dossiers):
+        cls.check_transition(dossiers, 'processing')
+        cls._transition(dossiers, 'processing')
+        cls._process(dossiers)
+
+    @classmethod
+    @Workflow.transition('processing')
+    def _process(cls, dossiers):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def request_supplement(cls, dossiers):
+        cls.check_transition(dossiers, 'supplement_requested')
+        cls.check_reason(dossiers)
+        cls._transition(dossiers, 'supplement_requested')
+        cls._request_supplement(dossiers)
+
+    @classmethod
+    @Workflow.transition('supplement_requested')
+    def _request_supplement(cls, dossiers):
+        cls.write(dossiers, {
+                'supplement_requested_date': dt.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    def receive_supplement(cls, dossiers):
+        "The citizen brought the missing documents: the clock runs again"
+        pool = Pool()
+        Holiday = pool.get('one_stop.holiday')
+        cls.check_transition(dossiers, 'received')
+        today = cls.today()
+        timezone = cls.timezone()
+        cls._transition(dossiers, 'received')
+        for dossier in dossiers:
+            requested = local_date(
+                dossier.supplement_requested_date, timezone) or today
+            waited = Holiday.count_working_days(requested, today)
+            dossier.appointment_date = Holiday.add_working_days(
+                dossier.appointment_date, waited)
+            dossier.supplement_requested_date = None
+            dossier.reason = None
+        cls.save(dossiers)
+        cls._receive_supplement(dossiers)
+
+    @classmethod
+    @Workflow.transition('received')
+    def _receive_supplement(cls, dossiers):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def mark_ready(cls, dossiers):
+        cls.check_transition(dossiers, 'ready')
+        cls._transition(dossiers, 'ready')
+        cls._mark_ready(dossiers)
+
+    @classmethod
+    @Workflow.transition('ready')
+    def _mark_ready(cls, dossiers):
+        now = dt.datetime.now()
+        today = local_date(now, cls.timezone())
+        for dossier in dossiers:
+            dossier.ready_date = now
+            dossier.timeliness = timeliness(today, dossier.appointment_date)
+        cls.save(dossiers)
+
+    @classmethod
+    @ModelView.button
+    def return_result(cls, dossiers):
+        "Hand the result over to the citizen (or post it)"
+        cls.check_transition(dossiers, 'returned')
+        cls._transition(dossiers, 'returned')
+        cls._return_result(dossiers)
+
+    @classmethod
+    @Workflow.transition('returned')
+    def _return_result(cls, dossiers):
+        cls.write(dossiers, {
+                'returned_date': dt.datetime.now(),
+                'returned_by': Transaction().user or None,
+                })
+
+    @classmethod
+    @ModelView.button
+    def reject(cls, dossiers):
+        cls.check_transition(dossiers, 'rejected')
+        cls.check_reason(dossiers)
+        cls._transition(dossiers, 'rejected')
+        cls._reject(dossiers)
+
+    @classmethod
+    @Workflow.transition('rejected')
+    def _reject(cls, dossiers):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def withdraw(cls, dossiers):
+        cls.check_transition(dossiers, 'withdrawn')
+        cls.check_reason(dossiers)
+        cls._transition(dossiers, 'withdrawn')
+        cls._withdraw(dossiers)
+
+    @classmethod
+    @Workflow.transition('withdrawn')
+    def _withdraw(cls, dossiers):
+        pass
+
+
+class DossierEvent(ModelSQL, ModelView):
+    __string__ = "Dossier Event"
+    __name__ = 'one_stop.dossier.event'
+
+    dossier = fields.Many2One(
+        'one_stop.dossier', "Dossier", required=True, ondelete='CASCADE')
+    date = fields.DateTime("Date", required=True)
+    user = fields.Many2One('res.user', "User", ondelete='RESTRICT')
+    from_state = fields.Selection(
+        [(None, "")] + STATES, "From", sort=False)
+    to_state = fields.Selection(STATES, "To", required=True, sort=False)
+    reason = fields.Text("Reason")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('dossier')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.dossier, Index.Equality())))
+        cls._order = [('date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def write(cls, *args):
+        raise AccessError(gettext('one_stop.msg_event_readonly'))
+
+    @classmethod
+    def delete(cls, events):
+        if events:
+            raise AccessError(gettext('one_stop.msg_event_readonly'))
+
+
+class DossierDailyNumber(ModelSQL):
+    __string__ = "Dossier Daily Number"
+    __name__ = 'one_stop.dossier.daily_number'
+
+    agency = fields.Many2One(
+        'one_stop.agency', "Agency", required=True, ondelete='RESTRICT')
+    day = fields.Date("Day", required=True)
+    last = fields.Integer("Last Number", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('agency_day_unique', Unique(t, t.agency, t.day),
+                'one_stop.msg_daily_number_unique'),
+            ]
+
+    @classmethod
+    def next_number(cls, agency_id, day):
+        """Return the next dossier number of agency on day.
+
+        On PostgreSQL the number is taken in a short transaction of its own
+        at READ COMMITTED, so that concurrent receptions wait on the row
+        lock instead of failing on a serialization error; a dossier whose
+        creation is rolled back leaves a gap, as a database sequence does.
+        SQLite has a single writer, so the main transaction is used.
+        """
+        table = cls._table
+        now = dt.datetime.now()
+        transaction = Transaction()
+        if backend.name == 'postgresql':
+            from psycopg import IsolationLevel
+            database = transaction.database
+            connection = database.get_connection()
+            try:
+                connection.isolation_level = IsolationLevel.READ_COMMITTED
+                cursor = connection.cursor()
+                cursor.execute(
+                    f'INSERT INTO "{table}" '
+                    '(agency, day, last, create_uid, create_date) '
+                    'VALUES (%s, %s, 1, %s, %s) '
+                    'ON CONFLICT (agency, day) DO UPDATE '
+                    f'SET last = "{table}".last + 1, '
+                    'write_uid = EXCLUDED.create_uid, '
+                    'write_date = EXCLUDED.create_date '
+                    'RETURNING last',
+                    (agency_id, day, transaction.user, now))
+                number, = cursor.fetchone()
+                connection.commit()
+            except Exception:
+                connection.rollback()
+                raise
+            finally:
+                database.put_connection(connection)
+            return number
+        cursor = transaction.connection.cursor()
+        cursor.execute(
+            f'UPDATE "{table}" SET last = last + 1, write_uid = ?, '
+            'write_date = ? WHERE agency = ? AND day = ?',
+            (transaction.user, now, agency_id, day))
+        if not cursor.rowcount:
+            cursor.execute(
+                f'INSERT INTO "{table}" '
+                '(agency, day, last, create_uid, create_date) '
+                'VALUES (?, ?, 1, ?, ?)',
+                (agency_id, day, transaction.user, now))
+        cursor.execute(
+            f'SELECT last FROM "{table}" WHERE agency = ? AND day = ?',
+            (agency_id, day))
+        number, = cursor.fetchone()
+        return number

@@ -1,0 +1,8 @@
+# This file is part of the one_stop module.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.exceptions import UserError
+
+
+class TransitionError(UserError):
+    pass

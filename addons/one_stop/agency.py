@@ -4,10 +4,15 @@
 import datetime as dt
 
 from sql.conditionals import Coalesce
-
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
+    DeactivableMixin,
+    ModelSQL,
+    ModelView,
+    Unique,
+    fields,
+    tree,
+)
 from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval, If
 
@@ -64,7 +69,8 @@ class Agency(DeactivableMixin, tree(), ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('code_unique', Unique(t, t.code), 'one_stop.msg_agency_code_unique'),
+            ('code_unique', Unique(t, t.code),
+                'one_stop.msg_agency_code_unique'),
             ]
         cls._order.insert(0, ('code', 'ASC'))
 

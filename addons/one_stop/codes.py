@@ -11,14 +11,14 @@ agency, zero-padded to at least four digits.
 """
 import re
 
-AGENCY_CODE = re.compile(r'^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){1,3}$')
+AGENCY_CODE = re.compile(r'[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){1,3}')
 DOSSIER_CODE = re.compile(
-    r'^(?P<agency>[0-9A-Z]{2,3}(?:\.[0-9A-Z]{2,3}){1,3})'
-    r'-(?P<date>\d{6})-(?P<number>\d{4,})$')
+    r'(?P<agency>[0-9A-Z]{2,3}(?:\.[0-9A-Z]{2,3}){1,3})'
+    r'-(?P<date>\d{6})-(?P<number>\d{4,})')
 
 
 def is_valid_agency_code(code):
-    return bool(code and AGENCY_CODE.match(code))
+    return bool(code and AGENCY_CODE.fullmatch(code))
 
 
 def format_dossier_code(agency_code, day, number):
@@ -32,7 +32,7 @@ def format_dossier_code(agency_code, day, number):
 
 def parse_dossier_code(code):
     "Return (agency code, YYMMDD, number) or None when code is malformed"
-    match = DOSSIER_CODE.match((code or '').strip().upper())
+    match = DOSSIER_CODE.fullmatch((code or '').strip().upper())
     if not match:
         return None
     return match['agency'], match['date'], int(match['number'])

@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -33,7 +32,7 @@ def local_date(datetime, timezone):
     "Return the date in timezone of a naive UTC datetime"
     if datetime is None:
         return None
-    return (datetime.replace(tzinfo=dt.timezone.utc)
+    return (datetime.replace(tzinfo=dt.UTC)
         .astimezone(ZoneInfo(timezone)).date())
 
 
@@ -300,7 +299,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
         super().validate_fields(dossiers, field_names)
         if field_names & {'counter', 'agency'}:
             for dossier in dossiers:
-                if dossier.counter and dossier.counter.agency != dossier.agency:
+                if (dossier.counter
+                        and dossier.counter.agency != dossier.agency):
                     raise ValidationError(gettext(
                             'one_stop.msg_dossier_counter_agency',
                             counter=dossier.counter.rec_name,
@@ -550,8 +550,9 @@ class DossierDailyNumber(ModelSQL):
     __string__ = "Dossier Daily Number"
     __name__ = 'one_stop.dossier.daily_number'
 
-    agency = fields.Many2One(
-        'one_stop.agency', "Agency", required=True, ondelete='RESTRICT')
+    # A plain integer, not a Many2One: the number is taken in a transaction
+    # of its own, which must not depend on an agency not yet committed.
+    agency = fields.Integer("Agency", required=True)
     day = fields.Date("Day", required=True)
     last = fields.Integer("Last Number", required=True)
 
@@ -572,6 +573,8 @@ class DossierDailyNumber(ModelSQL):
         at READ COMMITTED, so that concurrent receptions wait on the row
         lock instead of failing on a serialization error; a dossier whose
         creation is rolled back leaves a gap, as a database sequence does.
+        The row is stamped by the root user (always committed) for the
+        same reason.
         SQLite has a single writer, so the main transaction is used.
         """
         table = cls._table
@@ -593,7 +596,7 @@ class DossierDailyNumber(ModelSQL):
                     'write_uid = EXCLUDED.create_uid, '
                     'write_date = EXCLUDED.create_date '
                     'RETURNING last',
-                    (agency_id, day, transaction.user, now))
+                    (agency_id, day, 0, now))
                 number, = cursor.fetchone()
                 connection.commit()
             except Exception:

@@ -1,8 +1,7 @@
 # This file is part of the one_stop module.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pyson import Eval
 
 

@@ -1,9 +1,176 @@
 # This file is part of the one_stop module.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+import base64
+import datetime as dt
+import struct
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from trytond.pool import Pool
 from trytond.report import Report
+
+try:
+    from trytond.tools.qrcode import generate_png
+except ImportError:  # the qrcode extra is not installed
+    generate_png = None
+
+
+def to_local(datetime, timezone):
+    "Return the aware local datetime in timezone of a naive UTC datetime"
+    if datetime is None:
+        return None
+    if datetime.tzinfo is None:
+        datetime = datetime.replace(tzinfo=dt.UTC)
+    return datetime.astimezone(ZoneInfo(timezone))
+
+
+def format_dmy(value):
+    "Return the date (or datetime) as dd/mm/yyyy, the legal form"
+    if value is None:
+        return ''
+    return f'{value.day:02d}/{value.month:02d}/{value.year:04d}'
+
+
+QRCODE_BOX = 10  # pixels per module
+QRCODE_BORDER = 4  # modules of quiet zone, the minimum of ISO/IEC 18004
+QRCODE_MODULE_MM = 1  # printed size of a module: 21 mm at least
+
+
+def qrcode_image(code):
+    """Return (data: URI, width in mm) of a PNG QR code of code
+
+    Error correction M, the full quiet zone, a module of 1 mm."""
+    if not code or generate_png is None:
+        return None, 0
+    png = generate_png(
+        code, box_size=QRCODE_BOX, border=QRCODE_BORDER,
+        error_correction='M').getvalue()
+    # The width of the PNG is in its IHDR chunk, right after the signature
+    width, = struct.unpack('>I', png[16:20])
+    data = base64.b64encode(png).decode('ascii')
+    return (f'data:image/png;base64,{data}',
+        width // QRCODE_BOX * QRCODE_MODULE_MM)
+
+
+def qrcode_data_uri(code):
+    "Return a PNG QR code of code as a data: URI"
+    return qrcode_image(code)[0]
+
+
+def _single_line(text):
+    "Join the non-empty lines of text with commas"
+    if not text:
+        return ''
+    return ', '.join(
+        line.strip(' ,') for line in text.splitlines() if line.strip(' ,'))
+
+
+def applicant_address(party):
+    "Return the address of party on one line or '' (fail-safe)"
+    address_get = getattr(party, 'address_get', None)
+    if not address_get:
+        return ''
+    address = address_get()
+    if not address:
+        return ''
+    return _single_line(getattr(address, 'full_address', None) or '')
+
+
+def applicant_contact(party, name):
+    "Return the contact mechanism name (phone, mobile, email) or ''"
+    return (getattr(party, name, None) or '').strip()
 
 
 class IntakeReceipt(Report):
     "Intake Receipt (Form 01)"
     __name__ = 'one_stop.dossier.intake_receipt'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        context = super().get_context(records, header, data)
+        timezone = Dossier.timezone()
+        context['timezone'] = timezone
+        context['local_datetime'] = lambda value: to_local(value, timezone)
+        context['format_dmy'] = format_dmy
+        context['qrcode_data_uri'] = qrcode_data_uri
+        context['receipt'] = lambda dossier: cls.receipt(dossier, timezone)
+        return context
+
+    @classmethod
+    def receipt(cls, dossier, timezone):
+        """Return the values of the receipt of dossier as plain text
+
+        The template escapes them: never mark them as markup."""
+        agency = dossier.agency
+        parent = agency.parent if agency else None
+        applicant = dossier.applicant
+        procedure = dossier.procedure
+        counter = dossier.counter
+        clerk = dossier.received_by
+        received = to_local(dossier.received_date, timezone)
+
+        if procedure and procedure.immediate_result:
+            processing_days = 0
+        elif procedure:
+            processing_days = procedure.processing_days or 0
+        else:
+            processing_days = None
+
+        place = []
+        if counter:
+            place.append(counter.name)
+        if agency:
+            place.append(agency.name)
+            if agency.address:
+                place.append(agency.address)
+
+        phones = [applicant_contact(applicant, n) for n in ['phone', 'mobile']]
+        qrcode, qrcode_mm = qrcode_image(dossier.code)
+        return SimpleNamespace(
+            code=dossier.code or '',
+            qrcode=qrcode,
+            qrcode_mm=qrcode_mm,
+            parent_agency=(parent.name or '').upper() if parent else '',
+            agency=(agency.name or '').upper() if agency else '',
+            applicant=(applicant.full_name or applicant.name or '')
+            if applicant else '',
+            address=applicant_address(applicant) if applicant else '',
+            phone=', '.join(p for p in phones if p) if applicant else '',
+            email=applicant_contact(applicant, 'email') if applicant else '',
+            procedure=procedure.name if procedure else '',
+            immediate_result=bool(procedure and procedure.immediate_result),
+            processing_days=processing_days,
+            received=received,
+            received_hour=f'{received.hour:02d}' if received else '',
+            received_minute=f'{received.minute:02d}' if received else '',
+            received_day=format_dmy(received),
+            appointment_day=format_dmy(dossier.appointment_date),
+            postal=dossier.return_method == 'postal',
+            return_place=', '.join(p for p in place if p),
+            clerk=(clerk.name or '') if clerk else '',
+            )
+
+    @classmethod
+    def convert(cls, report, data, timeout=5 * 60, retry=5):
+        """Convert HTML to PDF with WeasyPrint allowing only data: URIs
+
+        The receipt embeds its QR code as a data: URI and needs no other
+        resource, so nothing is fetched from the network or the disk
+        (trytond allows only http and https, which refuses data:)."""
+        input_format = report.template_extension
+        output_format = report.extension or report.template_extension
+        if input_format in {'html', 'xhtml'} and output_format == 'pdf':
+            try:
+                import weasyprint
+            except ImportError:
+                weasyprint = None
+            if weasyprint:
+                return output_format, weasyprint.HTML(
+                    string=data,
+                    url_fetcher=weasyprint.URLFetcher(
+                        allowed_protocols={'data'}),
+                    ).write_pdf()
+        return super().convert(report, data, timeout=timeout, retry=retry)

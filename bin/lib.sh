@@ -1,0 +1,244 @@
+# shellcheck shell=bash
+# Helpers shared by bin/demo, bin/test and .ci/run.  Source it, don't run it:
+#     . "$(dirname "$0")/lib.sh"
+# Everything here is idempotent: re-running only redoes work whose inputs
+# changed (stamp files hold a hash of setup.cfg/pyproject.toml or of
+# web/package*.json).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=$ROOT/.venv
+VAR=$ROOT/var
+WEB=$ROOT/web
+# trytond's [web] root: sao's index.html with its libraries nested below it
+# (see web/.npmrc).
+SAO_ROOT=$WEB/node_modules/tryton-sao
+DEMO_CONF=$VAR/trytond-demo.conf
+export ROOT VENV VAR WEB SAO_ROOT DEMO_CONF
+export DEBIAN_FRONTEND=noninteractive
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYTHONDONTWRITEBYTECODE=1
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Run as root, or through sudo when available.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null; then sudo -E "$@"
+    else die "need root to run: $*"; fi
+}
+
+# Run "$@" quietly: output goes to a log under var/log/ and is shown only
+# when the command fails.
+quiet() {
+    local name=$1; shift
+    mkdir -p "$VAR/log"
+    local logfile=$VAR/log/$name.log
+    if ! "$@" >"$logfile" 2>&1; then
+        # pip warns about find-links/index dirs missing on some machines.
+        grep -v "^WARNING: Location '.*' is ignored" "$logfile" | tail -n 60 >&2
+        die "'$*' failed (full log: $logfile)"
+    fi
+}
+
+# Install the Debian packages among "$@" that are not installed yet.
+_APT_UPDATED=
+apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null \
+            | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    command -v apt-get >/dev/null || die "apt-get missing; install: ${missing[*]}"
+    log "apt-get install ${missing[*]}"
+    if [ -z "$_APT_UPDATED" ]; then
+        quiet apt-update as_root apt-get update -q
+        _APT_UPDATED=1
+    fi
+    quiet apt-install as_root apt-get install -y -q \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+        "${missing[@]}"
+}
+
+# Debian packages the product needs at run time: Pango for WeasyPrint (PDF
+# reports) and DejaVu fonts, which carry every Vietnamese letter.
+ensure_runtime_packages() {
+    apt_install fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+}
+
+# _hash FILE...: one hash of the files that exist among FILE...
+_hash() {
+    local f
+    for f in "$@"; do
+        if [ -f "$f" ]; then echo "${f##*/}"; cat "$f"; fi
+    done | sha256sum | cut -d' ' -f1
+}
+
+# ensure_venv [EXTRAS]: .venv with python3.11 and this project installed
+# in editable mode (EXTRAS e.g. "test").  A venv installed with extras also
+# satisfies a request without them.
+ensure_venv() {
+    local extras=${1:-} python spec hash stamp
+    python=${PYTHON:-}
+    if [ -z "$python" ]; then
+        if command -v python3.11 >/dev/null; then python=python3.11
+        else python=python3; fi
+    fi
+    if [ -x "$VENV/bin/python" ] \
+            && ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+                2>/dev/null; then
+        warn "$VENV is broken or too old: recreating"
+        rm -rf "$VENV"
+    fi
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+            || die "$python is older than 3.11"
+        if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+            apt_install python3-venv
+        fi
+        log "creating virtualenv $VENV ($("$python" --version))"
+        "$python" -m venv "$VENV"
+        quiet pip-upgrade "$VENV/bin/python" -m pip install -q -U pip setuptools wheel
+    fi
+    hash=$(_hash "$ROOT/setup.cfg" "$ROOT/pyproject.toml")
+    stamp=$VENV/.one-stop-installed
+    if [ -f "$stamp" ] && grep -qx "$hash ${extras:-base}" "$stamp"; then
+        return 0
+    fi
+    if [ -z "$extras" ] && [ -f "$stamp" ] && grep -q "^$hash " "$stamp"; then
+        return 0
+    fi
+    spec=.
+    [ -n "$extras" ] && spec=".[$extras]"
+    log "pip install -e '$spec'"
+    (cd "$ROOT" && quiet pip-install "$VENV/bin/python" -m pip install -q -e "$spec")
+    echo "$hash ${extras:-base}" >"$stamp"
+}
+
+# ensure_web: the sao web client in web/node_modules (npm ci when the
+# lock file exists, npm install otherwise), reinstalled when web/package*.json
+# or web/.npmrc change.
+ensure_web() {
+    command -v npm >/dev/null || apt_install nodejs npm
+    local hash stamp=$WEB/node_modules/.one-stop-installed
+    hash=$(_hash "$WEB/package.json" "$WEB/package-lock.json" "$WEB/.npmrc" \
+        "$WEB"/custom.*)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ] \
+            || [ ! -f "$SAO_ROOT/index.html" ]; then
+        if [ -f "$WEB/package-lock.json" ]; then
+            log "npm ci (web client sao)"
+            (cd "$WEB" && quiet npm npm ci --no-audit --no-fund)
+        else
+            log "npm install (web client sao)"
+            (cd "$WEB" && quiet npm npm install --no-audit --no-fund)
+        fi
+        _link_sao_deps
+        # Optional site overrides that sao's index.html loads if present.
+        local f
+        for f in custom.js custom.css; do
+            if [ -f "$WEB/$f" ]; then ln -sf "../../$f" "$SAO_ROOT/$f"; fi
+        done
+        hash=$(_hash "$WEB/package.json" "$WEB/package-lock.json" "$WEB/.npmrc" \
+            "$WEB"/custom.*)
+        echo "$hash" >"$stamp"
+    fi
+    _check_sao
+}
+
+# An npm without install-strategy=nested (< 9.4) hoists sao's libraries to
+# web/node_modules: link them where sao's index.html looks for them.
+_link_sao_deps() {
+    local dep
+    for dep in $(cd "$SAO_ROOT" && node -e \
+            'console.log(Object.keys(require("./package.json").dependencies).join(" "))'); do
+        if [ ! -e "$SAO_ROOT/node_modules/$dep" ] && [ -e "$WEB/node_modules/$dep" ]; then
+            mkdir -p "$SAO_ROOT/node_modules"
+            ln -s "../../$dep" "$SAO_ROOT/node_modules/$dep"
+        fi
+    done
+}
+
+# Every script and style sheet that sao's index.html loads must exist
+# (custom.js/custom.css are optional site overrides).
+_check_sao() {
+    local f bad=0
+    [ -f "$SAO_ROOT/index.html" ] || die "sao not installed in $SAO_ROOT"
+    for f in $(grep -o '\(src\|href\)="[^"]*\.\(js\|css\)"' "$SAO_ROOT/index.html" \
+            | sed 's/^[a-z]*="//; s/"$//'); do
+        case $f in custom.js|custom.css) continue ;; esac
+        if [ ! -f "$SAO_ROOT/$f" ]; then
+            warn "sao asset missing: $SAO_ROOT/$f"
+            bad=1
+        fi
+    done
+    [ "$bad" -eq 0 ] || die "sao web client incomplete (rm -rf $WEB/node_modules and retry)"
+}
+
+# ensure_postgresql: a running local PostgreSQL cluster with a superuser
+# role tryton/tryton; exports PG_PORT and TRYTOND_DATABASE__URI.
+ensure_postgresql() {
+    if ! command -v pg_lsclusters >/dev/null \
+            || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+        apt_install postgresql
+    fi
+    local line ver name port status
+    line=$(pg_lsclusters -h 2>/dev/null | head -n 1 || true)
+    if [ -z "$line" ]; then
+        ver=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+        log "creating PostgreSQL $ver cluster main"
+        quiet pg-createcluster as_root pg_createcluster "$ver" main
+        line=$(pg_lsclusters -h | head -n 1)
+    fi
+    read -r ver name port status _ <<<"$line"
+    if [ "${status%%,*}" != online ]; then
+        log "starting PostgreSQL $ver/$name on port $port"
+        quiet pg-start as_root pg_ctlcluster "$ver" "$name" start
+    fi
+    local i
+    for i in $(seq 60); do
+        pg_isready -q -h localhost -p "$port" && break
+        [ "$i" -eq 60 ] && die "PostgreSQL $ver/$name not ready on port $port"
+        sleep 0.5
+    done
+    # Idempotent: create the role or reset its password/rights.
+    as_root runuser -u postgres -- psql -q -X -p "$port" -v ON_ERROR_STOP=1 \
+        -d postgres >/dev/null <<'SQL'
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tryton') THEN
+        CREATE ROLE tryton LOGIN SUPERUSER PASSWORD 'tryton';
+    ELSE
+        ALTER ROLE tryton LOGIN SUPERUSER PASSWORD 'tryton';
+    END IF;
+END
+$$;
+SQL
+    export PG_PORT=$port
+    export TRYTOND_DATABASE__URI=postgresql://tryton:tryton@localhost:$port/
+}
+
+# write_demo_config: var/trytond-demo.conf for the SQLite demo served with
+# sao on DEMO_LISTEN (default localhost:8000).
+write_demo_config() {
+    mkdir -p "$VAR/db"
+    cat >"$DEMO_CONF" <<EOF
+# Generated by bin/lib.sh (write_demo_config): edits are overwritten.
+[database]
+uri = sqlite://
+path = $VAR/db
+language = vi
+
+[web]
+listen = ${DEMO_LISTEN:-localhost:8000}
+root = $SAO_ROOT
+
+[session]
+# idle time (s) before the client asks for the password again
+timeout = 3600
+
+[request]
+timeout = 300
+EOF
+}

@@ -285,12 +285,21 @@ class Dossier(Workflow, ModelSQL, ModelView):
                         agency=agency.rec_name,
                         successor=successor.rec_name
                         if successor != agency else '-'))
-            values['code'] = format_dossier_code(
-                agency.code, day, cls._next_daily_number(agency.id, day))
             days = (0 if procedure.immediate_result
                 else procedure.processing_days)
             values['appointment_date'] = Holiday.add_working_days(day, days)
         dossiers = super().create(vlist)
+        # Numbers are taken once every check (domains, record rules) passed,
+        # so that a refused reception does not consume one.
+        to_write = []
+        for dossier in dossiers:
+            day = local_date(dossier.received_date, timezone)
+            code = format_dossier_code(
+                dossier.agency.code, day,
+                cls._next_daily_number(dossier.agency.id, day))
+            to_write.extend(([dossier], {'code': code}))
+        if to_write:
+            super().write(*to_write)
         cls.log_event(dossiers, None, 'received')
         return dossiers
 

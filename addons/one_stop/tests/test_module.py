@@ -1,12 +1,226 @@
 # This file is part of the one_stop module.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+import doctest
+import glob
+import os
+import unittest
+
+import pytest
+from trytond import backend
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    STRIP_DECIMAL,
+    ModuleTestCase,
+    doctest_checker,
+    doctest_setup,
+    doctest_teardown,
+    with_transaction,
+)
+
+from trytond.modules.one_stop.dossier import local_date
 
 
 class OneStopTestCase(ModuleTestCase):
     "Test One-stop module"
     module = 'one_stop'
+
+    def _agency(self, code, **values):
+        Agency = Pool().get('one_stop.agency')
+        agency = Agency(name=code, code=code, **values)
+        agency.save()
+        return agency
+
+    @with_transaction()
+    def test_local_date(self):
+        "The local date of a naive UTC datetime in Hanoi (UTC+7)"
+        tz = 'Asia/Ho_Chi_Minh'
+        self.assertEqual(
+            local_date(dt.datetime(2025, 5, 8, 16, 59), tz),
+            dt.date(2025, 5, 8))
+        self.assertEqual(
+            local_date(dt.datetime(2025, 5, 8, 17, 0), tz),
+            dt.date(2025, 5, 9))
+        self.assertIsNone(local_date(None, tz))
+
+    @with_transaction()
+    def test_holiday_calendar_cache(self):
+        "A new holiday is seen at once by the working-day arithmetic"
+        Holiday = Pool().get('one_stop.holiday')
+        friday = dt.date(2025, 5, 9)
+        self.assertEqual(
+            Holiday.add_working_days(friday, 1), dt.date(2025, 5, 12))
+        holiday = Holiday(date=dt.date(2025, 5, 12), name="Off")
+        holiday.save()
+        self.assertEqual(
+            Holiday.add_working_days(friday, 1), dt.date(2025, 5, 13))
+        Holiday.write([holiday], {'kind': 'working'})
+        self.assertEqual(
+            Holiday.add_working_days(friday, 1), dt.date(2025, 5, 12))
+        saturday = Holiday(
+            date=dt.date(2025, 5, 10), name="Make-up", kind='working')
+        saturday.save()
+        self.assertEqual(
+            Holiday.add_working_days(friday, 1), dt.date(2025, 5, 10))
+        self.assertEqual(
+            Holiday.count_working_days(friday, dt.date(2025, 5, 12)), 2)
+        Holiday.delete([saturday])
+        self.assertEqual(
+            Holiday.add_working_days(friday, 1), dt.date(2025, 5, 12))
+
+    @with_transaction()
+    def test_configuration_weekend(self):
+        "A six-day week (only Sunday off) changes the appointment"
+        pool = Pool()
+        Configuration = pool.get('one_stop.configuration')
+        Holiday = pool.get('one_stop.holiday')
+        config = Configuration(1)
+        config.weekend = ['6']
+        config.save()
+        self.assertEqual(
+            Holiday.add_working_days(dt.date(2025, 5, 9), 3),
+            dt.date(2025, 5, 13))
+
+    @with_transaction()
+    def test_agency_code_invalid(self):
+        "(that nothing is saved is checked by the scenario)"
+        for code in ['h15.50', 'H15', 'H15.50.05.13.01', 'H15.22.']:
+            with self.subTest(code=code):
+                with self.assertRaisesRegex(ValidationError, 'QCVN 102'):
+                    self._agency(code)
+
+    @with_transaction()
+    def test_agency_successor_needs_end_date(self):
+        Agency = Pool().get('one_stop.agency')
+        new = self._agency('H15.22')
+        old = Agency(name="Old", code='H15.21', successor=new)
+        with self.assertRaisesRegex(ValidationError, 'last day'):
+            old.save()
+
+    @with_transaction()
+    def test_agency_successor_cycle(self):
+        a = self._agency('H15.01', end_date=dt.date(2025, 6, 30))
+        b = self._agency('H15.02', end_date=dt.date(2025, 6, 30),
+            successor=a)
+        a.successor = b
+        with self.assertRaisesRegex(ValidationError, 'lead back'):
+            a.save()
+
+    @with_transaction()
+    def test_agency_current_successor(self):
+        "Follow the successors to the agency open on the date"
+        c = self._agency('H15.03')
+        b = self._agency('H15.02', end_date=dt.date(2025, 12, 31),
+            successor=c)
+        a = self._agency('H15.01', end_date=dt.date(2025, 6, 30),
+            successor=b)
+        self.assertEqual(a.current_successor(dt.date(2025, 6, 30)), a)
+        self.assertEqual(a.current_successor(dt.date(2025, 7, 1)), b)
+        self.assertEqual(a.current_successor(dt.date(2026, 1, 1)), c)
+        self.assertTrue(a.is_valid_on(dt.date(2025, 6, 30)))
+        self.assertFalse(a.is_valid_on(dt.date(2025, 7, 1)))
+
+    @with_transaction()
+    def test_dossier_daily_numbers(self):
+        "Numbers per agency and local day, from 0001, without gaps"
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        Procedure = pool.get('one_stop.procedure')
+        Party = pool.get('party.party')
+        agency = self._agency('H15.50.05.13')
+        other = self._agency('H15.22')
+        procedure = Procedure(code='1.001612', name="P", processing_days=0)
+        procedure.save()
+        party = Party(name="An")
+        party.save()
+
+        def create(agency, received):
+            dossier, = Dossier.create([{
+                        'applicant': party.id, 'procedure': procedure.id,
+                        'agency': agency.id, 'received_date': received}])
+            return dossier.code
+
+        friday = dt.datetime(2025, 5, 9, 7, 0)
+        self.assertEqual(create(agency, friday), 'H15.50.05.13-250509-0001')
+        self.assertEqual(
+            create(agency, dt.datetime(2025, 5, 8, 17, 0)),
+            'H15.50.05.13-250509-0002')
+        self.assertEqual(
+            create(agency, dt.datetime(2025, 5, 8, 16, 59)),
+            'H15.50.05.13-250508-0001')
+        self.assertEqual(create(other, friday), 'H15.22-250509-0001')
+        self.assertEqual(create(agency, friday), 'H15.50.05.13-250509-0003')
+
+    @with_transaction()
+    def test_dossier_immediate_result(self):
+        "An immediate result is due on the day of receipt"
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        Procedure = pool.get('one_stop.procedure')
+        Party = pool.get('party.party')
+        agency = self._agency('H15.50.05.13')
+        procedure = Procedure(code='2.000001', name="Copy certification",
+            immediate_result=True, processing_days=0)
+        procedure.save()
+        party = Party(name="An")
+        party.save()
+        # Saturday 10/05/2025 at 09:00 in Hanoi, online
+        dossier, = Dossier.create([{
+                    'applicant': party.id, 'procedure': procedure.id,
+                    'agency': agency.id, 'channel': 'online',
+                    'received_date': dt.datetime(2025, 5, 10, 2, 0)}])
+        self.assertEqual(dossier.appointment_date, dt.date(2025, 5, 10))
+
+    @with_transaction()
+    def test_dossier_change_procedure_recomputes_appointment(self):
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        Procedure = pool.get('one_stop.procedure')
+        Party = pool.get('party.party')
+        agency = self._agency('H15.50.05.13')
+        short = Procedure(code='1', name="Short", processing_days=1)
+        long = Procedure(code='2', name="Long", processing_days=10)
+        Procedure.save([short, long])
+        party = Party(name="An")
+        party.save()
+        dossier, = Dossier.create([{
+                    'applicant': party.id, 'procedure': short.id,
+                    'agency': agency.id,
+                    'received_date': dt.datetime(2025, 5, 9, 7, 0)}])
+        self.assertEqual(dossier.appointment_date, dt.date(2025, 5, 12))
+        Dossier.write([dossier], {'procedure': long.id})
+        # 10 working days after Friday 09/05/2025: Friday 23/05/2025
+        self.assertEqual(dossier.appointment_date, dt.date(2025, 5, 23))
+        code = dossier.code
+        with self.assertRaisesRegex(AccessError, 'set by the system'):
+            Dossier.write([dossier], {'code': 'H15.22-250509-0001'})
+        self.assertEqual(dossier.code, code)
+
+
+SCENARIOS = sorted(glob.glob(
+        os.path.join(os.path.dirname(__file__), 'scenario_*.rst')))
+
+
+@pytest.mark.parametrize(
+    'scenario', SCENARIOS, ids=[os.path.basename(s) for s in SCENARIOS])
+def test_scenario(scenario):
+    """Run the proteus scenario under pytest too (pytest does not call the
+    load_tests of test_scenario.py, only `python -m unittest` does)"""
+    optionflags = (doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
+        | doctest.IGNORE_EXCEPTION_DETAIL)
+    if backend.name == 'sqlite':
+        optionflags |= STRIP_DECIMAL
+    suite = doctest.DocFileSuite(
+        scenario, module_relative=False, setUp=doctest_setup,
+        tearDown=doctest_teardown, encoding='utf-8',
+        checker=doctest_checker, optionflags=optionflags)
+    result = unittest.TestResult()
+    suite.run(result)
+    problems = result.failures + result.errors
+    assert not problems, '\n'.join(text for _, text in problems)
+    assert result.testsRun == 1
 
 
 del ModuleTestCase

@@ -1,0 +1,105 @@
+# This file is part of the public_satisfaction module.  The COPYRIGHT file at
+# the top level of this repository contains the full copyright notices and
+# license terms.
+import secrets
+
+from trytond import config
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import without_check_access
+from trytond.url import http_host
+
+from .eligibility import Rules
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    __string__ = "Satisfaction Configuration"
+    __name__ = 'satisfaction.configuration'
+
+    survey_base_url = fields.Char(
+        "Survey Base URL",
+        help="The address citizens reach the survey at, as printed in the "
+        "QR code, e.g. https://hailong.example.gov.vn; "
+        "empty: this server's address.")
+    expiry_days = fields.Integer(
+        "Invitation Validity", required=True,
+        domain=[('expiry_days', '>', 0)],
+        help="Days during which a citizen can answer after the result "
+        "was returned.")
+    default_questionnaire = fields.Many2One(
+        'satisfaction.questionnaire', "Default Questionnaire",
+        domain=[('active', '=', True)],
+        help="Used by agencies that have no questionnaire of their own.")
+    exclude_immediate_result = fields.Boolean(
+        "Exclude Immediate Results",
+        help="Do not survey procedures whose result is handed over "
+        "immediately on receipt.")
+    exclude_online = fields.Boolean(
+        "Exclude Online Dossiers",
+        help="Do not survey dossiers submitted online "
+        "(they are rated on the portal).")
+    exclude_postal_submission = fields.Boolean(
+        "Exclude Postal Dossiers",
+        help="Do not survey dossiers submitted through the public postal "
+        "service.")
+    exclude_postal_return = fields.Boolean(
+        "Exclude Results Sent by Post",
+        help="Do not survey when the result is sent by post: there is no "
+        "receipt to hand over.")
+    secret_key = fields.Char(
+        "Secret Key", readonly=True,
+        help="Used to derive survey tokens when the server configuration "
+        "has no [public_satisfaction] token_key.")
+
+    @classmethod
+    def default_default_questionnaire(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        try:
+            return ModelData.get_id(
+                'public_satisfaction', 'questionnaire_sipas_short')
+        except KeyError:
+            return None
+
+    @classmethod
+    def default_expiry_days(cls):
+        return 7
+
+    @classmethod
+    def default_exclude_immediate_result(cls):
+        return True
+
+    default_exclude_online = default_exclude_immediate_result
+    default_exclude_postal_submission = default_exclude_immediate_result
+    default_exclude_postal_return = default_exclude_immediate_result
+
+    def get_rules(self):
+        return Rules(
+            exclude_immediate_result=self.exclude_immediate_result,
+            exclude_online=self.exclude_online,
+            exclude_postal_submission=self.exclude_postal_submission,
+            exclude_postal_return=self.exclude_postal_return)
+
+    def get_survey_base_url(self):
+        url = self.survey_base_url or http_host()
+        return url.rstrip('/')
+
+    @classmethod
+    def get_token_key(cls):
+        """Return the key of the survey tokens.
+
+        The server configuration is preferred: a copy of the database alone
+        then yields no valid token.  Otherwise a key is generated once and
+        kept in the configuration record.
+        """
+        key = config.get('public_satisfaction', 'token_key', default=None)
+        if key:
+            return key
+        with without_check_access():
+            configuration = cls(1)
+            if not configuration.secret_key:
+                cls.write([configuration], {
+                        'secret_key': secrets.token_urlsafe(32),
+                        })
+                configuration = cls(1)
+            return configuration.secret_key

@@ -1,0 +1,191 @@
+# This file is part of the public_satisfaction module.  The COPYRIGHT file at
+# the top level of this repository contains the full copyright notices and
+# license terms.
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import without_check_access
+
+from .eligibility import ELIGIBLE, eligibility
+
+OVERRIDES = [
+    (None, "Follow the Rules"),
+    ('always', "Always Survey"),
+    ('never', "Never Survey"),
+    ]
+ELIGIBILITY = [
+    (ELIGIBLE, "Eligible"),
+    ('procedure_excluded', "Excluded for this Procedure"),
+    ('agency_excluded', "Excluded for this Agency"),
+    ('immediate_result', "Result Handed Over Immediately"),
+    ('online', "Submitted Online"),
+    ('postal_submission', "Submitted by Post"),
+    ('postal_return', "Result Sent by Post"),
+    ]
+SATISFACTION_STATES = [
+    ('not_eligible', "Not Eligible"),
+    ('pending', "Awaiting Result"),
+    ('invited', "Invited"),
+    ('opened', "Opened"),
+    ('answered', "Answered"),
+    ('declined', "Declined"),
+    ('expired', "Expired"),
+    ('not_invited', "Not Invited"),
+    ]
+
+
+class Agency(metaclass=PoolMeta):
+    __name__ = 'one_stop.agency'
+
+    satisfaction_survey = fields.Selection(
+        OVERRIDES, "Satisfaction Survey",
+        help="Force the survey on or off for the dossiers of this agency.")
+    satisfaction_questionnaire = fields.Many2One(
+        'satisfaction.questionnaire', "Satisfaction Questionnaire",
+        ondelete='RESTRICT',
+        help="Empty: the parent agency's or the default one.")
+
+
+class Procedure(metaclass=PoolMeta):
+    __name__ = 'one_stop.procedure'
+
+    satisfaction_survey = fields.Selection(
+        OVERRIDES, "Satisfaction Survey",
+        help="Force the survey on or off for this procedure; "
+        "it wins over the agency's setting.")
+
+
+class Dossier(metaclass=PoolMeta):
+    __name__ = 'one_stop.dossier'
+
+    satisfaction_eligibility = fields.Function(fields.Selection(
+            ELIGIBILITY, "Survey Eligibility", sort=False,
+            help="Whether the citizen is asked for their satisfaction "
+            "when the result is returned, and why not."),
+        'get_satisfaction_eligibility')
+    satisfaction_state = fields.Function(fields.Selection(
+            SATISFACTION_STATES, "Survey", sort=False,
+            help="Only the state of the survey: nobody at the counter "
+            "sees the answers."),
+        'get_satisfaction_state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'print_result_receipt': {
+                    'invisible': Eval('state') != 'returned',
+                    'depends': ['state'],
+                    },
+                'reissue_invitation': {
+                    'invisible': ((Eval('state') != 'returned')
+                        | (Eval('satisfaction_eligibility') != ELIGIBLE)
+                        | Eval('satisfaction_state').in_(
+                            ['answered', 'declined'])),
+                    'depends': [
+                        'state', 'satisfaction_eligibility',
+                        'satisfaction_state'],
+                    },
+                })
+
+    def get_satisfaction_eligibility(self, name):
+        pool = Pool()
+        Configuration = pool.get('satisfaction.configuration')
+        return eligibility(
+            self.channel, self.return_method,
+            bool(self.procedure.immediate_result),
+            Configuration(1).get_rules(),
+            agency_override=self.agency.satisfaction_survey,
+            procedure_override=self.procedure.satisfaction_survey)
+
+    @property
+    def satisfaction_eligible(self):
+        return self.get_satisfaction_eligibility(None) == ELIGIBLE
+
+    @classmethod
+    def get_satisfaction_state(cls, dossiers, name):
+        pool = Pool()
+        Invitation = pool.get('satisfaction.invitation')
+        result = {}
+        with without_check_access():
+            invitations = Invitation.search([
+                    ('dossier', 'in', [d.id for d in dossiers]),
+                    ('state', '!=', 'revoked'),
+                    ], order=[('issued_date', 'ASC'), ('id', 'ASC')])
+            latest = {i.dossier.id: i for i in invitations}
+            for dossier in dossiers:
+                invitation = latest.get(dossier.id)
+                if invitation:
+                    status = invitation.status
+                    result[dossier.id] = {
+                        'open': 'invited',
+                        'opened': 'opened',
+                        'answered': 'answered',
+                        'declined': 'declined',
+                        'expired': 'expired',
+                        }[status]
+                elif not dossier.satisfaction_eligible:
+                    result[dossier.id] = 'not_eligible'
+                elif dossier.state in {'rejected', 'withdrawn', 'returned'}:
+                    result[dossier.id] = 'not_invited'
+                else:
+                    result[dossier.id] = 'pending'
+        return result
+
+    def open_invitation(self):
+        "Return the open invitation of the dossier or None"
+        pool = Pool()
+        Invitation = pool.get('satisfaction.invitation')
+        with without_check_access():
+            for invitation in Invitation.search([
+                        ('dossier', '=', self.id),
+                        ('state', 'in', ['open', 'opened']),
+                        ]):
+                if invitation.is_open:
+                    return invitation
+
+    @classmethod
+    def _result_receipt_action(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action')
+        return Action.get_action_id(ModelData.get_id(
+                'public_satisfaction', 'report_result_receipt'))
+
+    @classmethod
+    @ModelView.button
+    def return_result(cls, dossiers):
+        "Return the result and, for eligible dossiers, invite to the survey"
+        pool = Pool()
+        Invitation = pool.get('satisfaction.invitation')
+        result = super().return_result(dossiers)
+        eligible = [
+            d for d in dossiers
+            if d.state == 'returned' and d.satisfaction_eligible]
+        if eligible:
+            with without_check_access():
+                Invitation.issue(eligible)
+        if len(dossiers) == 1 and eligible and result is None:
+            return cls._result_receipt_action()
+        return result
+
+    @classmethod
+    @ModelView.button
+    def print_result_receipt(cls, dossiers):
+        return cls._result_receipt_action()
+
+    @classmethod
+    @ModelView.button
+    def reissue_invitation(cls, dossiers):
+        "Revoke the current invitation and issue a new one (logged)"
+        pool = Pool()
+        Invitation = pool.get('satisfaction.invitation')
+        eligible = [
+            d for d in dossiers
+            if d.state == 'returned' and d.satisfaction_eligible
+            and d.satisfaction_state not in {'answered', 'declined'}]
+        if eligible:
+            with without_check_access():
+                Invitation.issue(eligible)
+        if len(dossiers) == 1 and eligible:
+            return cls._result_receipt_action()

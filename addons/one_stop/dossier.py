@@ -2,6 +2,7 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 import datetime as dt
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from trytond import backend
@@ -247,10 +248,10 @@ class Dossier(Workflow, ModelSQL, ModelView):
         return Holiday.add_working_days(self.received_local_date, days)
 
     @classmethod
-    def _next_daily_number(cls, agency_id, day):
+    def _next_daily_number(cls, agency_id, day, count=1):
         pool = Pool()
         DailyNumber = pool.get('one_stop.dossier.daily_number')
-        return DailyNumber.next_number(agency_id, day)
+        return DailyNumber.next_number(agency_id, day, count)
 
     @classmethod
     def create(cls, vlist):
@@ -290,14 +291,22 @@ class Dossier(Workflow, ModelSQL, ModelView):
             values['appointment_date'] = Holiday.add_working_days(day, days)
         dossiers = super().create(vlist)
         # Numbers are taken once every check (domains, record rules) passed,
-        # so that a refused reception does not consume one.
-        to_write = []
+        # so that a refused reception does not consume one; one block per
+        # agency and day.
+        by_day = defaultdict(list)
         for dossier in dossiers:
-            day = local_date(dossier.received_date, timezone)
-            code = format_dossier_code(
-                dossier.agency.code, day,
-                cls._next_daily_number(dossier.agency.id, day))
-            to_write.extend(([dossier], {'code': code}))
+            by_day[dossier.agency.id, local_date(
+                    dossier.received_date, timezone)].append(dossier)
+        to_write = []
+        for (agency_id, day), records in by_day.items():
+            last = cls._next_daily_number(agency_id, day, len(records))
+            agency_code = records[0].agency.code
+            for number, dossier in enumerate(
+                    records, start=last - len(records) + 1):
+                to_write.extend(([dossier], {
+                            'code': format_dossier_code(
+                                agency_code, day, number),
+                            }))
         if to_write:
             super().write(*to_write)
         cls.log_event(dossiers, None, 'received')
@@ -575,8 +584,8 @@ class DossierDailyNumber(ModelSQL):
             ]
 
     @classmethod
-    def next_number(cls, agency_id, day):
-        """Return the next dossier number of agency on day.
+    def next_number(cls, agency_id, day, count=1):
+        """Reserve count numbers of agency on day and return the last one.
 
         On PostgreSQL the number is taken in a short transaction of its own
         at READ COMMITTED, so that concurrent receptions wait on the row
@@ -599,13 +608,13 @@ class DossierDailyNumber(ModelSQL):
                 cursor.execute(
                     f'INSERT INTO "{table}" '
                     '(agency, day, last, create_uid, create_date) '
-                    'VALUES (%s, %s, 1, %s, %s) '
+                    'VALUES (%s, %s, %s, %s, %s) '
                     'ON CONFLICT (agency, day) DO UPDATE '
-                    f'SET last = "{table}".last + 1, '
+                    f'SET last = "{table}".last + EXCLUDED.last, '
                     'write_uid = EXCLUDED.create_uid, '
                     'write_date = EXCLUDED.create_date '
                     'RETURNING last',
-                    (agency_id, day, 0, now))
+                    (agency_id, day, count, 0, now))
                 number, = cursor.fetchone()
                 connection.commit()
             except Exception:
@@ -616,15 +625,15 @@ class DossierDailyNumber(ModelSQL):
             return number
         cursor = transaction.connection.cursor()
         cursor.execute(
-            f'UPDATE "{table}" SET last = last + 1, write_uid = ?, '
+            f'UPDATE "{table}" SET last = last + ?, write_uid = ?, '
             'write_date = ? WHERE agency = ? AND day = ?',
-            (transaction.user, now, agency_id, day))
+            (count, transaction.user, now, agency_id, day))
         if not cursor.rowcount:
             cursor.execute(
                 f'INSERT INTO "{table}" '
                 '(agency, day, last, create_uid, create_date) '
-                'VALUES (?, ?, 1, ?, ?)',
-                (agency_id, day, transaction.user, now))
+                'VALUES (?, ?, ?, ?, ?)',
+                (agency_id, day, count, transaction.user, now))
         cursor.execute(
             f'SELECT last FROM "{table}" WHERE agency = ? AND day = ?',
             (agency_id, day))

@@ -153,6 +153,20 @@ class OneStopTestCase(ModuleTestCase):
         self.assertEqual(create(other, friday), 'H15.22-250509-0001')
         self.assertEqual(create(agency, friday), 'H15.50.05.13-250509-0003')
 
+        # One call receiving several dossiers numbers them in order, per
+        # agency and day, after the ones already taken
+        monday = dt.datetime(2025, 5, 12, 2, 0)
+        codes = [d.code for d in Dossier.create([{
+                        'applicant': party.id, 'procedure': procedure.id,
+                        'agency': a.id, 'received_date': r}
+                    for a, r in [
+                        (agency, friday), (agency, monday), (other, friday),
+                        (agency, friday), (agency, monday)]])]
+        self.assertEqual(codes, [
+                'H15.50.05.13-250509-0004', 'H15.50.05.13-250512-0001',
+                'H15.22-250509-0002', 'H15.50.05.13-250509-0005',
+                'H15.50.05.13-250512-0002'])
+
     @with_transaction()
     def test_dossier_immediate_result(self):
         "An immediate result is due on the day of receipt"

@@ -46,6 +46,21 @@ class Agency(metaclass=PoolMeta):
         help="Empty: the parent agency's or the default one.")
 
 
+class Counter(metaclass=PoolMeta):
+    __name__ = 'one_stop.counter'
+
+    satisfaction_receipt = fields.Selection([
+            ('a5', "A5"),
+            ('thermal', "80 mm Thermal"),
+            ], "Result Receipt", required=True,
+        help="The receipt printed when a result is returned at this "
+        "counter.")
+
+    @classmethod
+    def default_satisfaction_receipt(cls):
+        return 'a5'
+
+
 class Procedure(metaclass=PoolMeta):
     __name__ = 'one_stop.procedure'
 
@@ -145,12 +160,18 @@ class Dossier(metaclass=PoolMeta):
                     return invitation
 
     @classmethod
-    def _result_receipt_action(cls):
+    def _result_receipt_action(cls, dossiers):
+        "The receipt's report action, in the format of the counter"
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         Action = pool.get('ir.action')
-        return Action.get_action_id(ModelData.get_id(
-                'public_satisfaction', 'report_result_receipt'))
+        counter = dossiers[0].counter if dossiers else None
+        if counter and counter.satisfaction_receipt == 'thermal':
+            name = 'report_result_receipt_thermal'
+        else:
+            name = 'report_result_receipt'
+        return Action.get_action_id(
+            ModelData.get_id('public_satisfaction', name))
 
     @classmethod
     @ModelView.button
@@ -166,13 +187,13 @@ class Dossier(metaclass=PoolMeta):
             with without_check_access():
                 Invitation.issue(eligible)
         if len(dossiers) == 1 and eligible and result is None:
-            return cls._result_receipt_action()
+            return cls._result_receipt_action(dossiers)
         return result
 
     @classmethod
     @ModelView.button
     def print_result_receipt(cls, dossiers):
-        return cls._result_receipt_action()
+        return cls._result_receipt_action(dossiers)
 
     @classmethod
     @ModelView.button
@@ -188,4 +209,4 @@ class Dossier(metaclass=PoolMeta):
             with without_check_access():
                 Invitation.issue(eligible)
         if len(dossiers) == 1 and eligible:
-            return cls._result_receipt_action()
+            return cls._result_receipt_action(dossiers)

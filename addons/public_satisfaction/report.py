@@ -1,9 +1,259 @@
 # This file is part of the public_satisfaction module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
+"""The result receipt inviting to the survey, and the counter poster.
+
+The QR codes are embedded as data: URI PNG images sized in millimetres, with
+error correction M and the full quiet zone of 4 modules.  Nothing else is
+fetched: the PDF is made by WeasyPrint with only the data: scheme allowed.
+"""
+import base64
+import logging
+import math
+from io import BytesIO
+from types import SimpleNamespace
+
+from trytond.modules.one_stop.report import format_dmy, to_local
+from trytond.pool import Pool
 from trytond.report import Report
+from trytond.rpc import RPC
+from trytond.transaction import Transaction, without_check_access
+
+try:
+    import qrcode
+    from qrcode.image.pil import PilImage
+except ImportError:  # the qrcode extra of trytond is not installed
+    qrcode = None
+
+logger = logging.getLogger(__name__)
+
+QRCODE_BORDER = 4  # modules of quiet zone, the minimum of ISO/IEC 18004
+QRCODE_BOX = 10  # pixels per module of the PNG, drawn without smoothing
+# a module is a whole number of dots of a 203 dpi thermal printer (8 dots/mm)
+QRCODE_MODULE_STEP_MM = 0.125
+PX_PER_MM = 96 / 25.4
+# the survey URL should fit a QR code of 37 modules at error correction M
+QRCODE_MAX_VERSION = 5
 
 
-class ResultReceipt(Report):
+def qrcode_image(data, symbol_mm):
+    """Return the QR code of data as a SimpleNamespace or None.
+
+    data_uri: the PNG as a data: URI, with its quiet zone;
+    width_mm: the printed width of the image, quiet zone included;
+    symbol_mm: the printed width of the symbol alone, at least symbol_mm;
+    version: the QR version (size) chosen for data at error correction M.
+    """
+    if not data or qrcode is None:
+        return None
+    qr = qrcode.QRCode(
+        error_correction=qrcode.ERROR_CORRECT_M,
+        box_size=QRCODE_BOX, border=QRCODE_BORDER,
+        image_factory=PilImage)
+    qr.add_data(data)
+    qr.make(fit=True)
+    modules = qr.modules_count
+    step = QRCODE_MODULE_STEP_MM
+    module_mm = math.ceil(symbol_mm / modules / step) * step
+    output = BytesIO()
+    qr.make_image().save(output)
+    png = base64.b64encode(output.getvalue()).decode('ascii')
+    return SimpleNamespace(
+        data_uri=f'data:image/png;base64,{png}',
+        width_mm=round((modules + 2 * QRCODE_BORDER) * module_mm, 3),
+        symbol_mm=round(modules * module_mm, 3),
+        version=qr.version)
+
+
+def format_short_code(code):
+    "Return the short code in groups of 4 characters: KM3P 9XTA"
+    code = code or ''
+    return ' '.join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+class _HTMLReport(Report):
+
+    # page size given to WeasyPrint, None: the one of the template
+    _page_width_mm = None
+
+    @classmethod
+    def convert(cls, report, data, timeout=5 * 60, retry=5):
+        """Convert HTML to PDF with WeasyPrint allowing only data: URIs
+
+        The QR codes are data: URIs and nothing else is needed, so nothing
+        is fetched from the network or the disk (trytond allows only http
+        and https, which refuses data:).
+        With _page_width_mm, the page is as high as its content (a roll of
+        a thermal printer): the HTML is laid out on a very high page, then
+        again on a page cut below the content."""
+        input_format = report.template_extension
+        output_format = report.extension or report.template_extension
+        if input_format in {'html', 'xhtml'} and output_format == 'pdf':
+            try:
+                import weasyprint
+            except ImportError:
+                weasyprint = None
+            if weasyprint:
+                def html():
+                    return weasyprint.HTML(
+                        string=data,
+                        url_fetcher=weasyprint.URLFetcher(
+                            allowed_protocols={'data'}))
+                if not cls._page_width_mm:
+                    return output_format, html().write_pdf()
+                return output_format, cls._roll_pdf(weasyprint, html)
+        return super().convert(report, data, timeout=timeout, retry=retry)
+
+    @classmethod
+    def _roll_pdf(cls, weasyprint, html):
+        def page(height):
+            return weasyprint.CSS(string=(
+                    f'@page {{ size: {cls._page_width_mm}mm {height}mm }}'))
+
+        document = html().render(stylesheets=[page(2000)])
+        height = 0
+        for page_ in document.pages:
+            box = page_._page_box
+            bottom = max(
+                (_bottom(child) for child in box.children),
+                default=0)
+            margin = box.margin_bottom or 0
+            height = max(height, (bottom + margin) / PX_PER_MM)
+        # the receipts are far from 2 m long: only one page is expected
+        height = math.ceil(height) + 2
+        return html().write_pdf(stylesheets=[page(height)])
+
+
+def _bottom(box):
+    "The lowest edge of box and its descendants in CSS px"
+    bottom = box.position_y + box.margin_height()
+    for child in getattr(box, 'children', ()):
+        bottom = max(bottom, _bottom(child))
+    return bottom
+
+
+class ResultReceipt(_HTMLReport):
     "Result receipt with the invitation to the satisfaction survey"
     __name__ = 'one_stop.dossier.result_receipt'
+
+    # the width of the symbol printed, without its quiet zone
+    _qrcode_mm = 30
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Printing stamps the invitation (printed_date) to flag answers sent
+        # seconds later: execute needs a read-write transaction, as the
+        # invoice report of account_invoice which stores its cache.
+        cls.__rpc__['execute'] = RPC(readonly=False)
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        context = super().get_context(records, header, data)
+        timezone = Dossier.timezone()
+        context['receipt'] = lambda dossier: cls.receipt(dossier, timezone)
+        return context
+
+    @classmethod
+    def receipt(cls, dossier, timezone):
+        """Return the values of the receipt of dossier as plain text
+
+        The template escapes them: never mark them as markup.
+        The open invitation, if any, is stamped as printed."""
+        agency = dossier.agency
+        parent = agency.parent if agency else None
+        applicant = dossier.applicant
+        procedure = dossier.procedure
+        counter = dossier.counter
+        clerk = dossier.returned_by
+        survey = None
+        # clerks have no access to the invitations
+        with without_check_access():
+            invitation = dossier.open_invitation()
+            if invitation:
+                url = invitation.survey_url()
+                image = qrcode_image(url, cls._qrcode_mm)
+                if image and image.version > QRCODE_MAX_VERSION:
+                    logger.warning(
+                        "survey URL of %d characters: QR code version %d, "
+                        "shorten the survey base URL", len(url),
+                        image.version)
+                survey = SimpleNamespace(
+                    url=url,
+                    qrcode=image,
+                    short_code=format_short_code(invitation.short_code),
+                    expiry_day=format_dmy(
+                        to_local(invitation.expiry, timezone)),
+                    )
+                cls.mark_printed(invitation)
+        return SimpleNamespace(
+            code=dossier.code or '',
+            parent_agency=(parent.name or '').upper() if parent else '',
+            agency=(agency.name or '').upper() if agency else '',
+            applicant=(applicant.full_name or applicant.name or '')
+            if applicant else '',
+            procedure=procedure.name if procedure else '',
+            counter=counter.name if counter else '',
+            clerk=(clerk.name or '') if clerk else '',
+            received_day=format_dmy(
+                to_local(dossier.received_date, timezone)),
+            appointment_day=format_dmy(dossier.appointment_date),
+            returned_day=format_dmy(
+                to_local(dossier.returned_date, timezone)),
+            survey=survey,
+            )
+
+    @classmethod
+    def mark_printed(cls, invitation):
+        if Transaction().readonly:
+            # Not through RPC: e.g. a caller's read-only transaction
+            logger.warning(
+                "invitation %s printed in a read-only transaction: "
+                "printed date not recorded", invitation.id)
+            return
+        invitation.mark_printed()
+
+
+class ResultReceiptThermal(ResultReceipt):
+    "Result receipt on the roll of an 80 mm thermal printer"
+    __name__ = 'one_stop.dossier.result_receipt_thermal'
+
+    _qrcode_mm = 36
+    _page_width_mm = 80
+
+
+class CounterSurveyPoster(_HTMLReport):
+    "A4 poster of a counter: the QR code to type the codes of the receipt"
+    __name__ = 'one_stop.counter.survey_poster'
+
+    _qrcode_mm = 95
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['poster'] = cls.poster
+        return context
+
+    @classmethod
+    def poster_url(cls, counter):
+        pool = Pool()
+        Configuration = pool.get('satisfaction.configuration')
+        base = Configuration(1).get_survey_base_url()
+        database = Transaction().database.name
+        return f'{base}/{database}/p?c={int(counter.id)}'
+
+    @classmethod
+    def poster(cls, counter):
+        agency = counter.agency
+        parent = agency.parent if agency else None
+        with without_check_access():
+            url = cls.poster_url(counter)
+        return SimpleNamespace(
+            url=url,
+            qrcode=qrcode_image(url, cls._qrcode_mm),
+            parent_agency=(parent.name or '').upper() if parent else '',
+            agency=(agency.name or '').upper() if agency else '',
+            counter=counter.name or '',
+            )

@@ -55,8 +55,10 @@ def merge(content, path):
                 by_source.setdefault(entry.msgid, entry.msgstr)
     missing = []
     for entry in new:
+        # A fuzzy value is the translation of a source that has changed
+        exported = '' if 'fuzzy' in entry.flags else entry.msgstr
         value = (by_key.get((entry.msgctxt, entry.msgid))
-            or by_source.get(entry.msgid) or entry.msgstr)
+            or by_source.get(entry.msgid) or exported)
         entry.msgstr = value
         if 'fuzzy' in entry.flags:
             entry.flags.remove('fuzzy')

@@ -6,10 +6,12 @@
 Agencies: A (alone), P (parent) and B (child of P).  Users: a clerk of A, a
 clerk of A who speaks Vietnamese, a clerk of B and a supervisor of P.
 """
+import datetime as dt
 import os
 import random
 import string
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import RPCError
@@ -335,3 +337,39 @@ def test_error_translated_to_vietnamese(world):
     assert code in message
     # Vietnamese text has letters outside ASCII (ý, ồ, ơ, ...)
     assert any(ord(c) > 127 for c in message.replace(code, ''))
+
+
+def test_clerk_reception_takes_defaults_of_the_user(world):
+    """Without agency nor date, the clerk's agency and today are used, and
+    the appointment is computed from them"""
+    Dossier = world.clerk_a.model('one_stop.dossier')
+    procedure, = world.admin.model('one_stop.procedure').read(
+        [world.procedure], ['processing_days'])
+    dossier_id, = Dossier.create([{
+                'applicant': world.party, 'procedure': world.procedure}])
+    row, = Dossier.read(
+        [dossier_id], ['agency', 'appointment_date', 'code', 'received_date'])
+    assert row['agency'] == world.a
+    # Independently: the n-th Monday-to-Friday day after the local day of
+    # receipt (this test database has no holidays)
+    received = row['received_date'].replace(tzinfo=dt.UTC)
+    day = received.astimezone(ZoneInfo('Asia/Ho_Chi_Minh')).date()
+    left = procedure['processing_days']
+    while left:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    assert row['appointment_date'] == day
+    assert row['code'].startswith(
+        world.admin.model('one_stop.agency').read(
+            [world.a], ['code'])[0]['code'] + '-')
+
+
+def test_agency_and_date_of_a_received_dossier_are_fixed(world):
+    dossier_id = world.dossiers['a'][0]
+    before = read_as_admin(world, dossier_id)
+    for values in [{'agency': world.b}, {'received_date': None}]:
+        with pytest.raises(RPCError) as info:
+            world.admin.model('one_stop.dossier').write([dossier_id], values)
+        assert 'code' in info.value.message
+    assert read_as_admin(world, dossier_id) == before

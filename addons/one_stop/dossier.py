@@ -49,6 +49,10 @@ class Dossier(Workflow, ModelSQL, ModelView):
     code = fields.Char(
         "Code", readonly=True,
         help="<agency code>-YYMMDD-NNNN, given when the dossier is saved.")
+    _states_received = {
+        'readonly': Eval('id', -1) >= 0,
+        }
+
     applicant = fields.Many2One(
         'party.party', "Applicant", required=True, ondelete='RESTRICT',
         states=_states_editable)
@@ -57,7 +61,7 @@ class Dossier(Workflow, ModelSQL, ModelView):
         ondelete='RESTRICT', states=_states_editable)
     agency = fields.Many2One(
         'one_stop.agency', "Agency", required=True, ondelete='RESTRICT',
-        states=_states_editable)
+        states=_states_received)
     counter = fields.Many2One(
         'one_stop.counter', "Counter", ondelete='RESTRICT',
         domain=[('agency', '=', Eval('agency', -1))],
@@ -80,7 +84,7 @@ class Dossier(Workflow, ModelSQL, ModelView):
                     'withdrawn']),
             })
     received_date = fields.DateTime(
-        "Received", required=True, states=_states_editable)
+        "Received", required=True, states=_states_received)
     received_by = fields.Many2One(
         'res.user', "Receiving Clerk", readonly=True, ondelete='RESTRICT')
     appointment_date = fields.Date(
@@ -240,6 +244,17 @@ class Dossier(Workflow, ModelSQL, ModelView):
     def received_local_date(self):
         return local_date(self.received_date, self.timezone())
 
+    def check_agency_valid(self):
+        "Refuse a reception by an agency that does not receive on that day"
+        day = self.received_local_date
+        if not self.agency.is_valid_on(day):
+            successor = self.agency.current_successor(day)
+            raise ValidationError(gettext(
+                    'one_stop.msg_dossier_agency_not_valid',
+                    agency=self.agency.rec_name,
+                    successor=(successor.rec_name
+                        if successor != self.agency else '-')))
+
     def compute_appointment_date(self):
         pool = Pool()
         Holiday = pool.get('one_stop.holiday')
@@ -255,10 +270,6 @@ class Dossier(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        pool = Pool()
-        Agency = pool.get('one_stop.agency')
-        Procedure = pool.get('one_stop.procedure')
-        Holiday = pool.get('one_stop.holiday')
         timezone = cls.timezone()
         user = Transaction().user
         vlist = [v.copy() for v in vlist]
@@ -267,29 +278,16 @@ class Dossier(Workflow, ModelSQL, ModelView):
             if values['state'] != 'received':
                 raise AccessError(gettext(
                         'one_stop.msg_dossier_create_received'))
-            values.setdefault('received_date', cls.default_received_date())
             values['received_by'] = user or None
             for name in ['code', 'appointment_date', 'ready_date',
                     'returned_date', 'returned_by', 'timeliness',
                     'supplement_requested_date']:
                 values.pop(name, None)
-            if not values.get('agency') or not values.get('procedure') \
-                    or not values.get('received_date'):
-                continue  # the required check reports it
-            agency = Agency(values['agency'])
-            procedure = Procedure(values['procedure'])
-            day = local_date(values['received_date'], timezone)
-            if not agency.is_valid_on(day):
-                successor = agency.current_successor(day)
-                raise ValidationError(gettext(
-                        'one_stop.msg_dossier_agency_not_valid',
-                        agency=agency.rec_name,
-                        successor=successor.rec_name
-                        if successor != agency else '-'))
-            days = (0 if procedure.immediate_result
-                else procedure.processing_days)
-            values['appointment_date'] = Holiday.add_working_days(day, days)
+        # The defaults (agency and counter of the user, date of receipt) are
+        # applied by the create itself, so what depends on them comes after.
         dossiers = super().create(vlist)
+        for dossier in dossiers:
+            dossier.check_agency_valid()
         # Numbers are taken once every check (domains, record rules) passed,
         # so that a refused reception does not consume one; one block per
         # agency and day.
@@ -306,6 +304,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
                 to_write.extend(([dossier], {
                             'code': format_dossier_code(
                                 agency_code, day, number),
+                            'appointment_date': (
+                                dossier.compute_appointment_date()),
                             }))
         if to_write:
             super().write(*to_write)
@@ -335,7 +335,16 @@ class Dossier(Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'one_stop.msg_dossier_field_readonly',
                             field=getattr(cls, name).string))
-            if ({'agency', 'procedure', 'received_date'} & values.keys()):
+            # The code carries the agency and the day of receipt
+            for name in ['agency', 'received_date']:
+                for dossier in dossiers if name in values else []:
+                    value = getattr(dossier, name)
+                    if getattr(value, 'id', value) != values[name]:
+                        raise AccessError(gettext(
+                                'one_stop.msg_dossier_field_fixed',
+                                field=getattr(cls, name).string,
+                                dossier=dossier.rec_name))
+            if 'procedure' in values:
                 for dossier in dossiers:
                     if dossier.state != 'received':
                         raise AccessError(gettext(
@@ -346,7 +355,7 @@ class Dossier(Workflow, ModelSQL, ModelView):
         recompute = []
         actions = iter(args)
         for dossiers, values in zip(actions, actions):
-            if {'procedure', 'received_date'} & values.keys():
+            if 'procedure' in values:
                 recompute.extend(dossiers)
         if recompute:
             for dossier in recompute:

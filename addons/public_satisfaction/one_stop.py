@@ -31,6 +31,7 @@ SATISFACTION_STATES = [
     ('declined', "Declined"),
     ('expired', "Expired"),
     ('not_invited', "Not Invited"),
+    ('no_result', "No Result Returned"),
     ]
 
 
@@ -141,7 +142,9 @@ class Dossier(metaclass=PoolMeta):
                         }[status]
                 elif not dossier.satisfaction_eligible:
                     result[dossier.id] = 'not_eligible'
-                elif dossier.state in {'rejected', 'withdrawn', 'returned'}:
+                elif dossier.state in {'rejected', 'withdrawn'}:
+                    result[dossier.id] = 'no_result'
+                elif dossier.state == 'returned':
                     result[dossier.id] = 'not_invited'
                 else:
                     result[dossier.id] = 'pending'

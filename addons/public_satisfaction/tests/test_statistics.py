@@ -1,0 +1,188 @@
+# This file is part of the public_satisfaction module.  The COPYRIGHT file
+# at the top level of this repository contains the full copyright notices
+# and license terms.
+"""Figures of a small province built by hand, against counts written in the
+test: coverage, rates, mean, SIPAS-style index, Decision 766 ratio,
+exclusions, snapshot attribution and period bounds."""
+import datetime as dt
+import unittest
+
+from sql import Literal
+
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
+
+# Local dates: the period is March 2025; 07:00 local is 00:00 UTC
+PERIOD = (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+IN_PERIOD = dt.datetime(2025, 3, 10, 3, 0)
+BEFORE = dt.datetime(2025, 2, 28, 16, 59)    # 28/02 23:59 local
+FIRST_MINUTE = dt.datetime(2025, 2, 28, 17, 0)  # 01/03 00:00 local
+
+
+class StatisticsTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('public_satisfaction')
+
+    def setUp(self):
+        self.count = 0
+
+    def world(self):
+        pool = Pool()
+        Agency = pool.get('one_stop.agency')
+        Procedure = pool.get('one_stop.procedure')
+        Party = pool.get('party.party')
+        a, b = Agency.create([
+                {'name': "A", 'code': 'H15.71'},
+                {'name': "B", 'code': 'H15.72'}])
+        procedure, = Procedure.create([{
+                    'code': 'S.1', 'name': "P", 'processing_days': 2}])
+        party, = Party.create([{'name': "Dân"}])
+        return a, b, procedure, party
+
+    def returned(self, agency, procedure, party, returned_date,
+            late=False, channel='counter'):
+        "A dossier returned on returned_date (UTC) with its invitation"
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        Invitation = pool.get('satisfaction.invitation')
+        dossier, = Dossier.create([{
+                    'applicant': party.id, 'procedure': procedure.id,
+                    'agency': agency.id, 'channel': channel,
+                    'received_date': returned_date - dt.timedelta(days=3)}])
+        Dossier.process([dossier])
+        Dossier.mark_ready([dossier])
+        Dossier.return_result([dossier])
+        # History: the result was returned on returned_date
+        table = Dossier.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.returned_date, table.timeliness],
+                [returned_date, 'late' if late else 'on_time'],
+                where=table.id == dossier.id))
+        invitations = Invitation.search([('dossier', '=', dossier.id)])
+        for invitation in invitations:
+            Invitation.write([invitation], {
+                    'returned_date': returned_date,
+                    'expiry': returned_date + dt.timedelta(days=7),
+                    })
+        return Dossier(dossier.id), (invitations[0] if invitations else None)
+
+    def answer(self, invitation, overall, **ratings):
+        pool = Pool()
+        Response = pool.get('satisfaction.response')
+        from trytond.modules.public_satisfaction.answers import validate
+        form = {f'q_{k}': [str(v)] for k, v in ratings.items()}
+        form['q_overall'] = [str(overall)]
+        result = validate(
+            Response.question_specs(invitation.questionnaire), form)
+        self.assertTrue(result.valid, result.errors)
+        return Response.submit(invitation, result.answers)
+
+    @with_transaction()
+    def test_period_figures(self):
+        pool = Pool()
+        Invitation = pool.get('satisfaction.invitation')
+        Response = pool.get('satisfaction.response')
+        from trytond.modules.public_satisfaction.statistics import (
+            period_figures)
+        a, b, procedure, party = self.world()
+
+        # Agency A, in the period: 6 eligible returned dossiers
+        answers = [
+            # overall, access, procedure, official, result, feedback, late
+            (5, 5, 4, 5, 5, 'na', False),
+            (4, 4, 4, 3, 4, 'na', False),
+            (2, 2, 3, 2, 2, 1, True),
+            (5, 5, 5, 5, 4, 5, False),
+            ]
+        invitations = []
+        for overall, acc, pro, off, res, fee, late in answers:
+            _, invitation = self.returned(
+                a, procedure, party, IN_PERIOD, late=late)
+            self.answer(invitation, overall, access=acc, procedure=pro,
+                official=off, result=res, feedback=fee)
+            invitations.append(invitation)
+        _, declined = self.returned(
+            a, procedure, party, FIRST_MINUTE, late=True)
+        Invitation.write([declined], {'state': 'declined'})
+        _, expired = self.returned(a, procedure, party, IN_PERIOD)
+        Invitation.write([expired], {
+                'expiry': IN_PERIOD + dt.timedelta(days=7),
+                'opened_date': IN_PERIOD})
+        # An online dossier: returned, not surveyed, counted for 766
+        self.returned(a, procedure, party, IN_PERIOD, channel='online')
+        # Outside the period (28/02 local), answered 1: not counted
+        _, before = self.returned(a, procedure, party, BEFORE, late=True)
+        self.answer(before, 1, access=1)
+        # One answer of A excluded by an evaluator: counted apart
+        excluded = Response.search(
+            [('invitation', '=', invitations[3].id)])
+        table = Response.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.excluded], [Literal(True)],
+                where=table.id == excluded[0].id))
+        # Agency B: one answer, overall 3
+        _, invitation_b = self.returned(b, procedure, party, IN_PERIOD)
+        self.answer(invitation_b, 3)
+
+        figures = period_figures([a.id, b.id], *PERIOD)
+        fa, fb = figures[a.id], figures[b.id]
+        # Invitations of A in March: 4 answered + declined + expired
+        self.assertEqual(fa.eligible, 6)
+        self.assertEqual(fa.invitations, 6)
+        self.assertEqual(fa.answered, 4)
+        self.assertEqual(fa.declined, 1)
+        self.assertEqual(fa.expired, 1)
+        self.assertEqual(fa.excluded, 1)
+        # Opened: only the expired one has an opening time here (the
+        # answers were submitted directly, without a GET of the page)
+        self.assertEqual(fa.opened, 1)
+        # Coverage: (4 answered − 1 excluded) ÷ 6 eligible
+        self.assertAlmostEqual(fa.coverage, 3 / 6)
+        # Overall of the 3 counted answers: 5, 4, 2 → 2 satisfied of 3
+        self.assertAlmostEqual(fa.satisfaction, 2 / 3)
+        self.assertAlmostEqual(fa.mean, (5 + 4 + 2) / 3)
+        self.assertEqual(fa.sample, (2, 3))
+        # Elements over the 3 counted answers
+        expected = {
+            'access': [5, 4, 2], 'procedure': [4, 4, 3],
+            'official': [5, 3, 2], 'result': [5, 4, 2], 'feedback': [1]}
+        for element, values in expected.items():
+            rate = sum(v >= 4 for v in values) / len(values)
+            self.assertAlmostEqual(fa.element_rate(element), rate, msg=element)
+        self.assertEqual(sum(fa.not_applicable.values()), 2)
+        index = (2 / 3 + 2 / 3 + 1 / 3 + 2 / 3 + 0) / 5
+        self.assertAlmostEqual(fa.sipas_index, index)
+        # 766: 7 dossiers of A returned in March (6 surveyed, including
+        # the declined one at 00:00 on 01/03, and 1 online); bad = late or
+        # overall < 3: the third answer (late and 2) and the declined one
+        # (late), each counted once
+        self.assertEqual(fa.dossiers, 7)
+        self.assertEqual(fa.bad_dossiers, 2)
+        self.assertAlmostEqual(fa.ratio_766, 5 / 7)
+
+        self.assertEqual((fb.eligible, fb.answered), (1, 1))
+        self.assertEqual(fb.satisfaction, 0)
+        self.assertEqual(fb.sipas_index, None)  # no element rated
+        self.assertEqual(fb.ratio_766, 1)
+
+    @with_transaction()
+    def test_snapshot_survives_reorganisation(self):
+        "An answer stays with the agency that returned the result"
+        pool = Pool()
+        Agency = pool.get('one_stop.agency')
+        from trytond.modules.public_satisfaction.statistics import (
+            period_figures)
+        a, b, procedure, party = self.world()
+        _, invitation = self.returned(a, procedure, party, IN_PERIOD)
+        self.answer(invitation, 5)
+        # A ends on 30/06/2025 and hands over to B
+        Agency.write([a], {
+                'end_date': dt.date(2025, 6, 30), 'successor': b.id})
+        figures = period_figures([a.id, b.id], *PERIOD)
+        self.assertEqual(figures[a.id].answered, 1)
+        self.assertEqual(figures[b.id].answered, 0)
+        self.assertEqual(figures[a.id].satisfaction, 1)

@@ -1,0 +1,302 @@
+# This file is part of the reform_evaluation module.  The COPYRIGHT file at
+# the top level of this repository contains the full copyright notices and
+# license terms.
+import datetime as dt
+import doctest
+import glob
+import os
+import unittest
+from decimal import Decimal
+
+import pytest
+from trytond import backend
+from trytond.model.exceptions import (
+    AccessError,
+    SQLConstraintError,
+    ValidationError,
+)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    STRIP_DECIMAL,
+    ModuleTestCase,
+    doctest_checker,
+    doctest_setup,
+    doctest_teardown,
+    with_transaction,
+)
+
+from trytond.modules.reform_evaluation.exceptions import PeriodPublishedError
+
+
+class ReformEvaluationTestCase(ModuleTestCase):
+    "Test Reform Evaluation module"
+    module = 'reform_evaluation'
+
+    def _period(self, code='2024', **values):
+        Period = Pool().get('reform.period')
+        values.setdefault('start_date', dt.date(2024, 1, 1))
+        values.setdefault('end_date', dt.date(2024, 12, 31))
+        period, = Period.create([{
+                    'name': code, 'code': code, **values}])
+        return period
+
+    def _criteria(self, period):
+        "Area A (60) with 1.1 (20) and 1.2 (40: a 25, b 15); area B 40"
+        Criterion = Pool().get('reform.criterion')
+        area_a, area_b = Criterion.create([{
+                    'period': period.id, 'code': '1', 'name': "A",
+                    'max_points': Decimal(60),
+                    'children': [('create', [{
+                                    'period': period.id, 'code': '1.1',
+                                    'name': "A1", 'max_points': Decimal(20),
+                                    }, {
+                                    'period': period.id, 'code': '1.2',
+                                    'name': "A2", 'max_points': Decimal(40),
+                                    'children': [('create', [{
+                                                    'period': period.id,
+                                                    'code': '1.2.a',
+                                                    'name': "a",
+                                                    'max_points': 25,
+                                                    }, {
+                                                    'period': period.id,
+                                                    'code': '1.2.b',
+                                                    'name': "b",
+                                                    'max_points': 15,
+                                                    }])],
+                                    }])],
+                    }, {
+                    'period': period.id, 'code': '2', 'name': "B",
+                    'max_points': Decimal(40),
+                    }])
+        return {c.code: c for c in Criterion.search(
+                [('period', '=', period.id)])}
+
+    def _agency(self, code):
+        Agency = Pool().get('one_stop.agency')
+        agency, = Agency.create([{'name': code, 'code': code}])
+        return agency
+
+    @with_transaction()
+    def test_criterion_children_max(self):
+        "The maxima of the children cannot exceed their parent's"
+        Criterion = Pool().get('reform.criterion')
+        period = self._period()
+        criteria = self._criteria(period)
+        with self.assertRaisesRegex(ValidationError, 'add up to 45'):
+            Criterion.write([criteria['1.2.a']], {'max_points': 30})
+        with self.assertRaisesRegex(ValidationError, 'negative'):
+            Criterion.write([criteria['2']], {'max_points': -1})
+
+    @with_transaction()
+    def test_criterion_not_computed(self):
+        period = self._period()
+        for criterion in self._criteria(period).values():
+            self.assertEqual(criterion.kind, 'manual')
+            self.assertFalse(criterion.is_computed())
+
+    @with_transaction()
+    def test_default_thresholds_and_classification(self):
+        pool = Pool()
+        Period = pool.get('reform.period')
+        Classification = pool.get('reform.classification')
+        period = self._period()
+        Period.load_default_thresholds([period])
+        self.assertEqual(
+            [(t.label, t.min_points) for t in period.classifications],
+            [("Excellent", 90), ("Good", 80), ("Fair", 65),
+                ("Average", 50), ("Weak", 0)])
+        self.assertEqual(
+            Classification.classify(period, Decimal('89.99')).label, "Good")
+        with self.assertRaisesRegex(Exception, 'already has'):
+            Period.load_default_thresholds([period])
+
+    @with_transaction()
+    def test_lines_points_totals(self):
+        "Lines for the leaves, points within the maximum, totals of leaves"
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        Line = pool.get('reform.scorecard.line')
+        period = self._period()
+        criteria = self._criteria(period)
+        scorecard, = Scorecard.create([{
+                    'period': period.id,
+                    'agency': self._agency('H15.01').id}])
+        Scorecard.create_lines([scorecard])
+        self.assertEqual(
+            sorted(line.criterion.code for line in scorecard.lines),
+            ['1.1', '1.2.a', '1.2.b', '2'])
+        Scorecard.create_lines([scorecard])
+        self.assertEqual(len(scorecard.lines), 4)
+        lines = {line.criterion.code: line for line in scorecard.lines}
+        with self.assertRaisesRegex(ValidationError, 'between 0 and'):
+            Line.write([lines['1.2.b']], {'self_points': Decimal(16)})
+        with self.assertRaisesRegex(ValidationError, 'between 0 and'):
+            Line.write([lines['1.2.b']], {'appraised_points': -1})
+        with self.assertRaisesRegex(ValidationError, 'domain'):
+            Line.create([{'scorecard': scorecard.id,
+                        'criterion': criteria['1.2'].id}])
+        for code, points in [('1.1', '20'), ('1.2.a', '12.5'),
+                ('1.2.b', '15'), ('2', '30.25')]:
+            Line.write([lines[code]], {
+                    'self_points': Decimal(points),
+                    'appraised_points': Decimal(points) - 1})
+        scorecard = Scorecard(scorecard.id)
+        self.assertEqual(scorecard.self_total, Decimal('77.75'))
+        self.assertEqual(scorecard.appraised_total, Decimal('73.75'))
+        # not appraised yet: neither classified nor ranked
+        self.assertIsNone(scorecard.classification)
+        self.assertIsNone(scorecard.rank)
+
+    @with_transaction()
+    def test_compute_does_nothing_in_host(self):
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        period = self._period()
+        self._criteria(period)
+        scorecard, = Scorecard.create([{
+                    'period': period.id,
+                    'agency': self._agency('H15.01').id}])
+        Scorecard.create_lines([scorecard])
+        Scorecard.compute([scorecard])
+        for line in scorecard.lines:
+            self.assertFalse(line.computed)
+            self.assertIsNone(line.compute_points())
+            self.assertIsNone(line.self_points)
+
+    @with_transaction()
+    def test_copy_criteria(self):
+        "The tree and the thresholds are copied into independent records"
+        pool = Pool()
+        Period = pool.get('reform.period')
+        Criterion = pool.get('reform.criterion')
+        period = self._period()
+        self._criteria(period)
+        Period.load_default_thresholds([period])
+        new = self._period('2025', previous=period.id,
+            start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+        Period.copy_criteria([new])
+        old = Criterion.search([('period', '=', period.id)])
+        copied = Criterion.search([('period', '=', new.id)])
+        self.assertEqual(
+            sorted((c.code, c.parent and c.parent.code, c.max_points)
+                for c in old),
+            sorted((c.code, c.parent and c.parent.code, c.max_points)
+                for c in copied))
+        self.assertFalse({c.id for c in old} & {c.id for c in copied})
+        self.assertTrue(all(
+                c.parent.period == new for c in copied if c.parent))
+        self.assertEqual(len(new.classifications), 5)
+        with self.assertRaisesRegex(Exception, 'already has criteria'):
+            Period.copy_criteria([new])
+
+    @with_transaction()
+    def test_published_is_frozen_for_server_code(self):
+        "The lock holds for server code too, not only for RPC"
+        pool = Pool()
+        Period = pool.get('reform.period')
+        Scorecard = pool.get('reform.scorecard')
+        Line = pool.get('reform.scorecard.line')
+        Criterion = pool.get('reform.criterion')
+        Classification = pool.get('reform.classification')
+        period = self._period()
+        self._criteria(period)
+        Period.load_default_thresholds([period])
+        scorecard, = Scorecard.create([{
+                    'period': period.id,
+                    'agency': self._agency('H15.01').id}])
+        Scorecard.create_lines([scorecard])
+        Line.write(list(scorecard.lines), {'appraised_points': 5})
+        Period.open([period])
+        Scorecard.appraise([scorecard])
+        Period.publish([period])
+        period = Period(period.id)
+        self.assertEqual(period.state, 'published')
+        self.assertEqual(Scorecard(scorecard.id).state, 'published')
+        self.assertEqual(period.content_hash, period.compute_hash())
+        self.assertEqual(len(period.content_hash), 64)
+        for call in [
+                lambda: Period.write([period], {'name': "X"}),
+                lambda: Period.delete([period]),
+                lambda: Period.draft([period]) or Period.write(
+                    [period], {'state': 'open'}),
+                lambda: Line.write(list(scorecard.lines),
+                    {'note': "late"}),
+                lambda: Line.delete(list(scorecard.lines)),
+                lambda: Scorecard.write([scorecard], {'state': 'draft'}),
+                lambda: Scorecard.create([{'period': period.id,
+                            'agency': self._agency('H15.02').id}]),
+                lambda: Criterion.create([{'period': period.id,
+                            'code': '3', 'name': "C", 'max_points': 0}]),
+                lambda: Classification.write(
+                    list(period.classifications), {'min_points': 1}),
+                ]:
+            with self.assertRaises(PeriodPublishedError):
+                call()
+
+    @with_transaction()
+    def test_publish_needs_appraised_scorecards(self):
+        pool = Pool()
+        Period = pool.get('reform.period')
+        Scorecard = pool.get('reform.scorecard')
+        period = self._period()
+        Scorecard.create([{
+                    'period': period.id,
+                    'agency': self._agency('H15.01').id}])
+        with self.assertRaisesRegex(Exception, 'only when it is open'):
+            Period.publish([period])
+        Period.open([period])
+        with self.assertRaisesRegex(Exception, 'not appraised yet'):
+            Period.publish([period])
+
+    @with_transaction()
+    def test_scorecard_unique_per_agency(self):
+        Scorecard = Pool().get('reform.scorecard')
+        period = self._period()
+        agency = self._agency('H15.01')
+        Scorecard.create([{'period': period.id, 'agency': agency.id}])
+        with self.assertRaisesRegex(
+                SQLConstraintError, 'already has a scorecard'):
+            Scorecard.create([{'period': period.id, 'agency': agency.id}])
+
+    @with_transaction()
+    def test_scorecard_delete_only_draft(self):
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        Line = pool.get('reform.scorecard.line')
+        period = self._period()
+        self._criteria(period)
+        scorecard, = Scorecard.create([{
+                    'period': period.id,
+                    'agency': self._agency('H15.01').id}])
+        Scorecard.create_lines([scorecard])
+        Line.write(list(scorecard.lines), {'self_points': 1})
+        Scorecard.submit([scorecard])
+        with self.assertRaisesRegex(AccessError, 'only in draft'):
+            Scorecard.delete([scorecard])
+
+
+SCENARIOS = sorted(glob.glob(
+        os.path.join(os.path.dirname(__file__), 'scenario_*.rst')))
+
+
+@pytest.mark.parametrize(
+    'scenario', SCENARIOS, ids=[os.path.basename(s) for s in SCENARIOS])
+def test_scenario(scenario):
+    """Run the proteus scenario under pytest too (pytest does not call the
+    load_tests of test_scenario.py, only `python -m unittest` does)"""
+    optionflags = (doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
+        | doctest.IGNORE_EXCEPTION_DETAIL)
+    if backend.name == 'sqlite':
+        optionflags |= STRIP_DECIMAL
+    suite = doctest.DocFileSuite(
+        scenario, module_relative=False, setUp=doctest_setup,
+        tearDown=doctest_teardown, encoding='utf-8',
+        checker=doctest_checker, optionflags=optionflags)
+    result = unittest.TestResult()
+    suite.run(result)
+    problems = result.failures + result.errors
+    assert not problems, '\n'.join(text for _, text in problems)
+    assert result.testsRun == 1
+
+
+del ModuleTestCase

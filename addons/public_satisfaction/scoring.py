@@ -133,19 +133,3 @@ def round_points(value, digits=2):
         return None
     quantum = Decimal(1).scaleb(-digits)
     return Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-def rank(items, key):
-    """Competition ranking (1, 2, 2, 4) of the rankable items by key,
-    highest first; items is a list of (id, value, rankable); the others get
-    None and take no rank."""
-    ranked = sorted(
-        (i for i in items if i[2] and i[1] is not None),
-        key=lambda i: key(i[1]), reverse=True)
-    result = {i[0]: None for i in items}
-    previous, previous_rank = object(), 0
-    for position, (id_, value, _) in enumerate(ranked, start=1):
-        if key(value) != previous:
-            previous, previous_rank = key(value), position
-        result[id_] = previous_rank
-    return result

@@ -91,11 +91,3 @@ def test_points_766():
     assert scoring.points_766(0.72, 6) == pytest.approx(0.72 * 6 / 0.9)
     assert scoring.points_766(None, 6) is None
     assert scoring.round_points(0.72 * 6 / 0.9) == Decimal('4.80')
-
-
-def test_rank_with_ties_and_unrankable():
-    items = [
-        ('a', 0.91, True), ('b', 0.95, True), ('c', 0.91, True),
-        ('d', 0.99, False), ('e', 0.80, True), ('f', None, True)]
-    assert scoring.rank(items, key=lambda v: v) == {
-        'b': 1, 'a': 2, 'c': 2, 'e': 4, 'd': None, 'f': None}

@@ -13,6 +13,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
+from .tools import SurveyWorldMixin
+
 # Local dates: the period is March 2025; 07:00 local is 00:00 UTC
 PERIOD = (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 IN_PERIOD = dt.datetime(2025, 3, 10, 3, 0)
@@ -20,66 +22,11 @@ BEFORE = dt.datetime(2025, 2, 28, 16, 59)    # 28/02 23:59 local
 FIRST_MINUTE = dt.datetime(2025, 2, 28, 17, 0)  # 01/03 00:00 local
 
 
-class StatisticsTestCase(unittest.TestCase):
+class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
         activate_module('public_satisfaction')
-
-    def setUp(self):
-        self.count = 0
-
-    def world(self):
-        pool = Pool()
-        Agency = pool.get('one_stop.agency')
-        Procedure = pool.get('one_stop.procedure')
-        Party = pool.get('party.party')
-        a, b = Agency.create([
-                {'name': "A", 'code': 'H15.71'},
-                {'name': "B", 'code': 'H15.72'}])
-        procedure, = Procedure.create([{
-                    'code': 'S.1', 'name': "P", 'processing_days': 2}])
-        party, = Party.create([{'name': "Dân"}])
-        return a, b, procedure, party
-
-    def returned(self, agency, procedure, party, returned_date,
-            late=False, channel='counter'):
-        "A dossier returned on returned_date (UTC) with its invitation"
-        pool = Pool()
-        Dossier = pool.get('one_stop.dossier')
-        Invitation = pool.get('satisfaction.invitation')
-        dossier, = Dossier.create([{
-                    'applicant': party.id, 'procedure': procedure.id,
-                    'agency': agency.id, 'channel': channel,
-                    'received_date': returned_date - dt.timedelta(days=3)}])
-        Dossier.process([dossier])
-        Dossier.mark_ready([dossier])
-        Dossier.return_result([dossier])
-        # History: the result was returned on returned_date
-        table = Dossier.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.update(
-                [table.returned_date, table.timeliness],
-                [returned_date, 'late' if late else 'on_time'],
-                where=table.id == dossier.id))
-        invitations = Invitation.search([('dossier', '=', dossier.id)])
-        for invitation in invitations:
-            Invitation.write([invitation], {
-                    'returned_date': returned_date,
-                    'expiry': returned_date + dt.timedelta(days=7),
-                    })
-        return Dossier(dossier.id), (invitations[0] if invitations else None)
-
-    def answer(self, invitation, overall, **ratings):
-        pool = Pool()
-        Response = pool.get('satisfaction.response')
-        from trytond.modules.public_satisfaction.answers import validate
-        form = {f'q_{k}': [str(v)] for k, v in ratings.items()}
-        form['q_overall'] = [str(overall)]
-        result = validate(
-            Response.question_specs(invitation.questionnaire), form)
-        self.assertTrue(result.valid, result.errors)
-        return Response.submit(invitation, result.answers)
 
     @with_transaction()
     def test_period_figures(self):

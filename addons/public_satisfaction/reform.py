@@ -1,0 +1,264 @@
+# This file is part of the public_satisfaction module.  The COPYRIGHT file at
+# the top level of this repository contains the full copyright notices and
+# license terms.
+"""Criteria of the reform evaluation whose points come from the survey.
+
+Their points are computed, never typed: from the figures of the agency over
+the period (statistics.py) through the criterion's points rule
+(scoring.py).  A figure on too small a sample is marked and the agency is
+not ranked on that criterion.
+"""
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
+from trytond.modules.reform_evaluation.scoring import rank
+from trytond.pool import PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from . import scoring
+from .statistics import period_figures
+
+# Figures prefetched by Scorecard.compute for its lines, by context key
+_FIGURES = {}
+SURVEY_KINDS = {
+    'survey_coverage': "Survey Coverage",
+    'survey_satisfaction': "Overall Satisfaction Rate",
+    'survey_sipas': "SIPAS-style Index",
+    'survey_766': "Dossier Satisfaction Ratio (Decision 766)",
+    }
+
+
+class Criterion(metaclass=PoolMeta):
+    __name__ = 'reform.criterion'
+
+    _survey_states = {'invisible': ~Eval('kind', '').in_(list(SURVEY_KINDS))}
+
+    survey_rule = fields.Selection([
+            ('target', "Proportional up to a Target"),
+            ('piecewise', "Piecewise Linear"),
+            ('steps', "Step Table"),
+            ], "Points Rule", states=_survey_states,
+        help="Target: full points from the target rate, rate × maximum ÷ "
+        "target below (Decision 766 preset: target 90 %). "
+        "Piecewise linear and step table use the rule's points.")
+    survey_target = fields.Numeric(
+        "Target Rate", digits=(4, 3), states=_survey_states,
+        domain=['OR', ('survey_target', '=', None),
+            [('survey_target', '>', 0), ('survey_target', '<=', 1)]],
+        help="E.g. 0.9 for 90 %; for coverage, the required survey rate.")
+    survey_points = fields.One2Many(
+        'reform.criterion.survey_point', 'criterion', "Rule Points",
+        states=_survey_states)
+    survey_min_sample = fields.Integer(
+        "Minimum Sample", states=_survey_states,
+        domain=['OR', ('survey_min_sample', '=', None),
+            ('survey_min_sample', '>=', 0)],
+        help="Below this number of answers (of eligible dossiers for "
+        "coverage, of dossiers for Decision 766) the figure is marked "
+        "\"insufficient sample\" and not ranked.")
+    survey_max_width = fields.Numeric(
+        "Maximum Interval Width", digits=(4, 3), states=_survey_states,
+        help="Also insufficient when the 95 % Wilson interval of the rate is "
+        "wider than this (e.g. 0.2); empty: no such check.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.kind.selection.extend(SURVEY_KINDS.items())
+
+    @classmethod
+    def default_survey_rule(cls):
+        return 'target'
+
+    @classmethod
+    def default_survey_target(cls):
+        return Decimal('0.9')
+
+    @classmethod
+    def default_survey_min_sample(cls):
+        return 30
+
+    def is_computed(self):
+        return self.kind in SURVEY_KINDS or super().is_computed()
+
+    def survey_points_of(self, rate):
+        "Points of rate under the criterion's rule"
+        maximum = float(self.max_points)
+        if rate is None:
+            return None
+        if self.survey_rule == 'target':
+            target = float(self.survey_target or 1)
+            return scoring.points_766(rate, maximum, full_at=target)
+        table = [(float(p.rate), float(p.share) * maximum)
+            for p in self.survey_points]
+        if not table:
+            return None
+        if self.survey_rule == 'steps':
+            return scoring.step_table(rate, table)
+        return scoring.piecewise_linear(rate, sorted(table))
+
+    def get_content(self):
+        content = super().get_content()
+        if self.kind in SURVEY_KINDS:
+            content['survey'] = {
+                'rule': self.survey_rule,
+                'target': self.survey_target,
+                'min_sample': self.survey_min_sample,
+                'max_width': self.survey_max_width,
+                'points': [[p.rate, p.share] for p in self.survey_points],
+                }
+        return content
+
+
+class CriterionSurveyPoint(sequence_ordered(), ModelSQL, ModelView):
+    __string__ = "Criterion Survey Point"
+    __name__ = 'reform.criterion.survey_point'
+
+    criterion = fields.Many2One(
+        'reform.criterion', "Criterion", required=True, ondelete='CASCADE')
+    rate = fields.Numeric(
+        "Rate", digits=(4, 3), required=True,
+        domain=[('rate', '>=', 0), ('rate', '<=', 1)])
+    share = fields.Numeric(
+        "Share of the Maximum", digits=(4, 3), required=True,
+        domain=[('share', '>=', 0), ('share', '<=', 1)],
+        help="The points at this rate, as a share of the criterion's "
+        "maximum (1 = all the points).")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('criterion')
+
+
+class Scorecard(metaclass=PoolMeta):
+    __name__ = 'reform.scorecard'
+
+    @classmethod
+    def compute(cls, scorecards):
+        # The figures of every agency of each period in one pass of queries
+        by_period = defaultdict(set)
+        for scorecard in scorecards:
+            by_period[scorecard.period].add(scorecard.agency.id)
+        figures = {}
+        for period, agencies in by_period.items():
+            for agency, values in period_figures(
+                    list(agencies), period.start_date,
+                    period.end_date).items():
+                figures[period.id, agency] = values
+        # The context only carries a key: its values must be hashable
+        key = uuid.uuid4().hex
+        _FIGURES[key] = figures
+        try:
+            with Transaction().set_context(_survey_figures=key):
+                super().compute(scorecards)
+        finally:
+            del _FIGURES[key]
+
+
+class ScorecardLine(metaclass=PoolMeta):
+    __name__ = 'reform.scorecard.line'
+
+    figure = fields.Numeric(
+        "Figure", digits=(6, 4), readonly=True,
+        help="The rate behind the points (0 to 1).")
+    sample_size = fields.Integer("Sample", readonly=True)
+    insufficient_sample = fields.Boolean(
+        "Insufficient Sample", readonly=True,
+        help="Too few answers, or too wide an interval: listed, not ranked "
+        "on this criterion.")
+    criterion_rank = fields.Function(
+        fields.Integer("Rank on the Criterion"), 'get_criterion_rank')
+
+    @classmethod
+    def default_insufficient_sample(cls):
+        return False
+
+    def _survey_figures(self):
+        cache = _FIGURES.get(Transaction().context.get('_survey_figures'), {})
+        key = self.scorecard.period.id, self.scorecard.agency.id
+        if key not in cache:
+            period = self.scorecard.period
+            cache = period_figures(
+                [self.scorecard.agency.id], period.start_date,
+                period.end_date)
+            return cache[self.scorecard.agency.id]
+        return cache[key]
+
+    def compute_points(self):
+        criterion = self.criterion
+        if criterion.kind not in SURVEY_KINDS:
+            return super().compute_points()
+        figures = self._survey_figures()
+        kind = criterion.kind
+        if kind == 'survey_coverage':
+            rate = figures.coverage
+            successes = figures.answered - figures.excluded
+            size = figures.eligible
+        elif kind == 'survey_766':
+            rate = figures.ratio_766
+            size = figures.dossiers
+            successes = size - figures.bad_dossiers
+        else:
+            successes, size = figures.sample
+            rate = (figures.satisfaction if kind == 'survey_satisfaction'
+                else figures.sipas_index)
+        rule = scoring.SampleRule(
+            minimum=criterion.survey_min_sample or 0,
+            max_width=(float(criterion.survey_max_width)
+                if criterion.survey_max_width else None))
+        sufficient, reason = (
+            scoring.sufficient_sample(successes, size, rule)
+            if size else (False, 'too_few'))
+        points = criterion.survey_points_of(rate)
+        points = scoring.round_points(points if points is not None else 0)
+        explanation = gettext(
+            'public_satisfaction.msg_survey_explanation',
+            figure=('-' if rate is None else f'{rate * 100:.1f}'),
+            sample=size, points=points, maximum=criterion.max_points)
+        if not sufficient:
+            explanation += ' ' + gettext(
+                f'public_satisfaction.msg_survey_insufficient_{reason}',
+                minimum=rule.minimum)
+        with without_check_access():
+            self.__class__.write([self], {
+                    'figure': (Decimal(str(round(rate, 4)))
+                        if rate is not None else None),
+                    'sample_size': size,
+                    'insufficient_sample': not sufficient,
+                    })
+        return points, explanation
+
+    @classmethod
+    def get_criterion_rank(cls, lines, name):
+        "Competition ranking by figure among the lines of the criterion"
+        ranks = {}
+        criteria = list({line.criterion.id for line in lines})
+        with without_check_access():
+            others = cls.search([('criterion', 'in', criteria)])
+            by_criterion = defaultdict(list)
+            for other in others:
+                by_criterion[other.criterion.id].append(other)
+            for records in by_criterion.values():
+                for record, rank_ in zip(records, rank(
+                            records, key=lambda r: r.figure,
+                            rankable=lambda r: (
+                                r.figure is not None
+                                and r.computed
+                                and not r.insufficient_sample))):
+                    ranks[record.id] = rank_
+        return {line.id: ranks.get(line.id) for line in lines}
+
+    def get_content(self):
+        content = super().get_content()
+        if self.criterion.kind in SURVEY_KINDS:
+            content['survey'] = {
+                'figure': self.figure,
+                'sample': self.sample_size,
+                'insufficient': bool(self.insufficient_sample),
+                }
+        return content

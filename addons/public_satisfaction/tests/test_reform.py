@@ -1,0 +1,178 @@
+# This file is part of the public_satisfaction module.  The COPYRIGHT file
+# at the top level of this repository contains the full copyright notices
+# and license terms.
+"""Computed survey criteria in the reform evaluation of a small province
+built by hand: points, insufficient sample, ranking, reorganisation and the
+freeze, against figures computed in the test."""
+import datetime as dt
+import unittest
+from decimal import Decimal
+
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, with_transaction
+
+from .tools import SurveyWorldMixin
+
+Q1 = dt.date(2025, 1, 1), dt.date(2025, 3, 31)
+IN_Q1 = dt.datetime(2025, 2, 12, 3, 0)
+D = Decimal
+
+
+def two(value):
+    return D(str(value)).quantize(D('0.01'))
+
+
+class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('public_satisfaction')
+
+    def province(self):
+        "A, B and C with answers in Q1 2025 (overall ratings given)"
+        pool = Pool()
+        Agency = pool.get('one_stop.agency')
+        Invitation = pool.get('satisfaction.invitation')
+        a, b, procedure, party = self.world()
+        c, = Agency.create([{'name': "C", 'code': 'H15.73'}])
+        plan = {
+            # agency: [(overall or None if not answered, late)]
+            a: [(5, False), (5, False), (4, False), (5, False)],
+            b: [(5, False), (2, False), (4, False), (None, False),
+                (None, True)],
+            c: [(5, False), (5, False)],
+            }
+        for agency, dossiers in plan.items():
+            for overall, late in dossiers:
+                _, invitation = self.returned(
+                    agency, procedure, party, IN_Q1, late=late)
+                if overall is not None:
+                    self.answer(invitation, overall)
+                else:
+                    Invitation.write([invitation], {'state': 'declined'})
+        return a, b, c
+
+    def period(self, agencies):
+        pool = Pool()
+        Period = pool.get('reform.period')
+        Criterion = pool.get('reform.criterion')
+        Scorecard = pool.get('reform.scorecard')
+        period, = Period.create([{
+                    'name': "CCHC Q1 2025", 'code': 'Q1-2025',
+                    'kind': 'quarter',
+                    'start_date': Q1[0], 'end_date': Q1[1]}])
+        Period.load_default_thresholds([period])
+        area, other = Criterion.create([{
+                    'period': period.id, 'code': '1', 'name': "Survey",
+                    'max_points': D(20)}, {
+                    'period': period.id, 'code': '2', 'name': "Other",
+                    'max_points': D(80)}])
+        Criterion.create([{
+                    'period': period.id, 'parent': area.id, 'code': '1.1',
+                    'name': "Coverage", 'max_points': D(5),
+                    'kind': 'survey_coverage', 'survey_rule': 'target',
+                    'survey_target': D('0.5'), 'survey_min_sample': 1,
+                    }, {
+                    'period': period.id, 'parent': area.id, 'code': '1.2',
+                    'name': "Satisfaction", 'max_points': D(10),
+                    'kind': 'survey_satisfaction', 'survey_rule': 'target',
+                    'survey_target': D('0.9'), 'survey_min_sample': 3,
+                    }, {
+                    'period': period.id, 'parent': area.id, 'code': '1.3',
+                    'name': "766", 'max_points': D(5),
+                    'kind': 'survey_766', 'survey_rule': 'target',
+                    'survey_target': D('0.9'), 'survey_min_sample': 1,
+                    }, {
+                    'period': period.id, 'parent': other.id, 'code': '2.1',
+                    'name': "Manual", 'max_points': D(80),
+                    }])
+        Period.open([period])
+        scorecards = Scorecard.create([
+                {'period': period.id, 'agency': agency.id}
+                for agency in agencies])
+        Scorecard.create_lines(scorecards)
+        return period, scorecards
+
+    @with_transaction()
+    def test_survey_criteria(self):
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        Line = pool.get('reform.scorecard.line')
+        Period = pool.get('reform.period')
+        Agency = pool.get('one_stop.agency')
+        a, b, c = self.province()
+        # A merges into B after the quarter: Q1 answers stay with A
+        Agency.write([a], {
+                'end_date': dt.date(2025, 6, 30), 'successor': b.id})
+        period, scorecards = self.period([a, b, c])
+        manual = {a: D(60), b: D(70), c: D(50)}
+        for scorecard in scorecards:
+            line, = [x for x in scorecard.lines if x.criterion.code == '2.1']
+            Line.write([line], {
+                    'self_points': manual[scorecard.agency],
+                    'appraised_points': manual[scorecard.agency]})
+        Scorecard.compute(scorecards)
+
+        def lines(agency):
+            scorecard, = Scorecard.search([
+                    ('period', '=', period.id), ('agency', '=', agency.id)])
+            return scorecard, {
+                x.criterion.code: x for x in scorecard.lines}
+
+        # Expected, by hand:
+        # A: coverage 4/4 → 5; satisfaction 4/4 = 1 → 10; 766 4/4 → 5
+        # B: coverage 3/5 = 0.6 ≥ 0.5 → 5; satisfaction 2/3 → 10 × (2/3) /
+        #    0.9 = 7.41; 766: 5 dossiers, bad = the 2 and the late one →
+        #    3/5 = 0.6 → 5 × 0.6 / 0.9 = 3.33
+        # C: coverage 1 → 5; satisfaction 1 → 10 but 2 answers < 3: listed,
+        #    not ranked on it; 766 → 5
+        expected = {
+            a: {'1.1': (1, 4, 5), '1.2': (1, 4, 10), '1.3': (1, 4, 5)},
+            b: {'1.1': (0.6, 5, 5), '1.2': (2 / 3, 3, 10 * (2 / 3) / 0.9),
+                '1.3': (0.6, 5, 5 * 0.6 / 0.9)},
+            c: {'1.1': (1, 2, 5), '1.2': (1, 2, 10), '1.3': (1, 2, 5)},
+            }
+        for agency, codes in expected.items():
+            _, by_code = lines(agency)
+            for code, (figure, sample, points) in codes.items():
+                line = by_code[code]
+                self.assertTrue(line.computed, (agency.code, code))
+                self.assertAlmostEqual(
+                    float(line.figure), figure, places=4)
+                self.assertEqual(line.sample_size, sample)
+                self.assertEqual(line.appraised_points, two(points))
+                self.assertEqual(line.self_points, two(points))
+        _, by_code = lines(c)
+        self.assertTrue(by_code['1.2'].insufficient_sample)
+        self.assertFalse(by_code['1.1'].insufficient_sample)
+        self.assertIn('3', by_code['1.2'].explanation)
+
+        # Ranking on the satisfaction criterion: A 1, B 2, C not ranked
+        ranks = {agency: lines(agency)[1]['1.2'].criterion_rank
+            for agency in (a, b, c)}
+        self.assertEqual(ranks, {a: 1, b: 2, c: None})
+
+        # Totals and overall ranking once appraised
+        Scorecard.appraise(scorecards)
+        totals = {
+            a: D(60) + 5 + 10 + 5,
+            b: D(70) + 5 + two(10 * (2 / 3) / 0.9) + two(5 * 0.6 / 0.9),
+            c: D(50) + 5 + 10 + 5,
+            }
+        for agency, total in totals.items():
+            scorecard, _ = lines(agency)
+            self.assertEqual(scorecard.appraised_total, total)
+        self.assertEqual(
+            {agency: lines(agency)[0].rank for agency in (a, b, c)},
+            {b: 1, a: 2, c: 3})
+
+        # Publishing freezes everything, computed lines included
+        Period.publish([period])
+        period = Period(period.id)
+        self.assertEqual(len(period.content_hash), 64)
+        self.assertEqual(period.compute_hash(), period.content_hash)
+        scorecard, by_code = lines(a)
+        with self.assertRaises(AccessError):
+            Scorecard.compute([scorecard])
+        self.assertEqual(by_code['1.2'].appraised_points, D('10.00'))

@@ -15,12 +15,12 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.reform_evaluation.scoring import rank
-from trytond.pool import PoolMeta
-from trytond.pyson import Eval
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
 
 from . import scoring
-from .statistics import period_figures
+from .statistics import period_figures, utc_bounds
 
 # Figures prefetched by Scorecard.compute for its lines, by context key
 _FIGURES = {}
@@ -175,8 +175,39 @@ class ScorecardLine(metaclass=PoolMeta):
         fields.Integer("Rank on the Criterion"), 'get_criterion_rank')
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'open_answers': {
+                    'invisible': ~Eval('computed', False),
+                    'depends': ['computed'],
+                    },
+                })
+
+    @classmethod
     def default_insufficient_sample(cls):
         return False
+
+    @classmethod
+    @ModelView.button_action('public_satisfaction.act_response_drilldown')
+    def open_answers(cls, lines):
+        "The answers behind the figure: the agency's, returned in the period"
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        if not lines:
+            return {}
+        line = lines[0]
+        period = line.scorecard.period
+        low, high = utc_bounds(
+            period.start_date, period.end_date, Dossier.timezone())
+        return {
+            'pyson_domain': PYSONEncoder().encode([
+                    ('invitation.agency', '=', line.scorecard.agency.id),
+                    ('invitation.returned_date', '>=', low),
+                    ('invitation.returned_date', '<', high),
+                    ]),
+            'name': line.rec_name,
+            }
 
     def _survey_figures(self):
         cache = _FIGURES.get(Transaction().context.get('_survey_figures'), {})

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 
 from .tools import SurveyWorldMixin
@@ -101,6 +102,7 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         Line = pool.get('reform.scorecard.line')
         Period = pool.get('reform.period')
         Agency = pool.get('one_stop.agency')
+        Response = pool.get('satisfaction.response')
         a, b, c = self.province()
         # A merges into B after the quarter: Q1 answers stay with A
         Agency.write([a], {
@@ -152,6 +154,14 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         ranks = {agency: lines(agency)[1]['1.2'].criterion_rank
             for agency in (a, b, c)}
         self.assertEqual(ranks, {a: 1, b: 2, c: None})
+
+        # Drill-down: the answers behind B's satisfaction figure
+        _, by_code = lines(b)
+        action = Line.open_answers([by_code['1.2']])
+        domain = PYSONDecoder().decode(action['pyson_domain'])
+        answers = Response.search(domain)
+        self.assertEqual(len(answers), 3)
+        self.assertEqual({r.invitation.agency for r in answers}, {b})
 
         # Totals and overall ranking once appraised
         Scorecard.appraise(scorecards)

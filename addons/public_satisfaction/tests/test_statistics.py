@@ -133,3 +133,51 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertEqual(figures[a.id].answered, 1)
         self.assertEqual(figures[b.id].answered, 0)
         self.assertEqual(figures[a.id].satisfaction, 1)
+
+    @with_transaction()
+    def test_figure_views(self):
+        "The evaluators' views by agency and by month"
+        pool = Pool()
+        ByAgency = pool.get('satisfaction.report.agency')
+        ByMonth = pool.get('satisfaction.report.month')
+        Invitation = pool.get('satisfaction.invitation')
+        a, b, procedure, party = self.world()
+        # A: February 2 answers (5, 2), March 1 answer (4) and 1 declined
+        for returned, overall in [
+                (dt.datetime(2025, 2, 10, 3), 5),
+                (dt.datetime(2025, 2, 11, 3), 2),
+                (IN_PERIOD, 4),
+                (IN_PERIOD, None)]:
+            _, invitation = self.returned(a, procedure, party, returned)
+            if overall:
+                self.answer(invitation, overall)
+            else:
+                Invitation.write([invitation], {'state': 'declined'})
+        # B: March, 1 invitation not answered
+        self.returned(b, procedure, party, IN_PERIOD)
+
+        with Transaction().set_context(
+                from_date=dt.date(2025, 2, 1), to_date=dt.date(2025, 3, 31),
+                required_rate=0.5):
+            rows = {r.agency: r for r in ByAgency.search([])}
+            self.assertEqual(set(rows), {a, b})
+            ra, rb = rows[a], rows[b]
+            self.assertEqual(
+                (ra.eligible, ra.answered, ra.declined, ra.satisfied,
+                    ra.rated), (4, 3, 1, 2, 3))
+            self.assertAlmostEqual(ra.coverage, 3 / 4)
+            self.assertAlmostEqual(ra.satisfaction, 2 / 3)
+            self.assertEqual(ra.required_rate, 0.5)
+            self.assertEqual((rb.eligible, rb.answered, rb.rated), (1, 0, 0))
+            self.assertIsNone(rb.satisfaction)
+        with Transaction().set_context(
+                from_date=dt.date(2025, 2, 1), to_date=dt.date(2025, 3, 31),
+                agency=a.id):
+            months = [(str(r.month)[:7], r.eligible, r.satisfied, r.rated)
+                for r in ByMonth.search([])]
+            self.assertEqual(months, [
+                    ('2025-02', 2, 1, 2), ('2025-03', 2, 1, 1)])
+        with Transaction().set_context(
+                from_date=dt.date(2025, 3, 1), to_date=dt.date(2025, 3, 31)):
+            rows = {r.agency: r.eligible for r in ByAgency.search([])}
+            self.assertEqual(rows, {a: 2, b: 1})

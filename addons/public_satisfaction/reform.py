@@ -293,3 +293,15 @@ class ScorecardLine(metaclass=PoolMeta):
                 'insufficient': bool(self.insufficient_sample),
                 }
         return content
+
+
+class PeriodExport(metaclass=PoolMeta):
+    __name__ = 'reform.period.export'
+
+    @classmethod
+    def excluded_answers(cls, period, scorecards):
+        "The answers excluded by evaluators, for the methods sheet"
+        figures = period_figures(
+            [s.agency.id for s in scorecards],
+            period.start_date, period.end_date)
+        return sum(f.excluded for f in figures.values())

@@ -8,10 +8,13 @@ import datetime as dt
 import unittest
 from decimal import Decimal
 
+from sql import Literal
+
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 from .tools import SurveyWorldMixin
 
@@ -162,6 +165,18 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         answers = Response.search(domain)
         self.assertEqual(len(answers), 3)
         self.assertEqual({r.invitation.agency for r in answers}, {b})
+
+        # The export's methods sheet counts the excluded answers
+        PeriodExport = pool.get('reform.period.export', type='wizard')
+        self.assertEqual(PeriodExport.excluded_answers(period, scorecards), 0)
+        table = Response.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.excluded], [Literal(True)],
+                where=table.id == answers[0].id))
+        self.assertEqual(PeriodExport.excluded_answers(period, scorecards), 1)
+        Transaction().connection.cursor().execute(*table.update(
+                [table.excluded], [Literal(False)],
+                where=table.id == answers[0].id))
 
         # Totals and overall ranking once appraised
         Scorecard.appraise(scorecards)

@@ -144,7 +144,12 @@ class Answer(ModelSQL, ModelView):
         super().__setup__()
         cls.__access__.add('response')
         t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.response, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.response, Index.Equality())),
+                # The unsatisfied dossiers of Decision 766 (bench/scorecard.py)
+                Index(t, (t.question, Index.Equality()),
+                    (t.value, Index.Range())),
+                })
 
     def get_element(self, name):
         return self.question.element

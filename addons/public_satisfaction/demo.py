@@ -687,3 +687,6 @@ def generate(context):
             f"satisfaction: open survey invitations issued now for the "
             f"Centre's dossiers {', '.join(fresh)} (print their result "
             "receipt to answer)")
+
+    from . import demo_reform
+    demo_reform.generate(context)

@@ -22,8 +22,10 @@ from trytond.transaction import Transaction, without_check_access
 from . import scoring
 from .statistics import period_figures, utc_bounds
 
-# Figures prefetched by Scorecard.compute for its lines, by context key
+# Figures prefetched by Scorecard.compute for its lines, and the values its
+# lines store, by context key
 _FIGURES = {}
+_PENDING = {}
 SURVEY_KINDS = {
     'survey_coverage': "Survey Coverage",
     'survey_satisfaction': "Overall Satisfaction Rate",
@@ -153,11 +155,17 @@ class Scorecard(metaclass=PoolMeta):
         # The context only carries a key: its values must be hashable
         key = uuid.uuid4().hex
         _FIGURES[key] = figures
+        _PENDING[key] = pending = []
         try:
             with Transaction().set_context(_survey_figures=key):
                 super().compute(scorecards)
+            if pending:
+                Line = Pool().get('reform.scorecard.line')
+                with without_check_access():
+                    Line.write(*pending)
         finally:
             del _FIGURES[key]
+            del _PENDING[key]
 
 
 class ScorecardLine(metaclass=PoolMeta):
@@ -255,13 +263,19 @@ class ScorecardLine(metaclass=PoolMeta):
             explanation += ' ' + gettext(
                 f'public_satisfaction.msg_survey_insufficient_{reason}',
                 minimum=rule.minimum)
-        with without_check_access():
-            self.__class__.write([self], {
-                    'figure': (Decimal(str(round(rate, 4)))
-                        if rate is not None else None),
-                    'sample_size': size,
-                    'insufficient_sample': not sufficient,
-                    })
+        values = {
+            'figure': (Decimal(str(round(rate, 4)))
+                if rate is not None else None),
+            'sample_size': size,
+            'insufficient_sample': not sufficient,
+            }
+        pending = _PENDING.get(Transaction().context.get('_survey_figures'))
+        if pending is not None:
+            # Written in one call by Scorecard.compute
+            pending.extend(([self], values))
+        else:
+            with without_check_access():
+                self.__class__.write([self], values)
         return points, explanation
 
     @classmethod

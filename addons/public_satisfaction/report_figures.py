@@ -6,8 +6,8 @@ database (GROUP BY) for the dates chosen in the context."""
 import datetime as dt
 
 from sql import Cast, Literal, Null
-from sql.aggregate import Count, Min
-from sql.conditionals import Case
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Case, Coalesce
 from sql.functions import DateTrunc, Function
 
 from trytond import backend
@@ -16,7 +16,11 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from . import scoring
+from .statistics import RATING_ELEMENTS as ELEMENTS
 from .statistics import utc_bounds
+
+RATED_ELEMENTS = ELEMENTS + ('overall',)
 
 
 class FigureContext(ModelView):
@@ -59,6 +63,28 @@ class FigureMixin:
     declined = fields.Integer("Declined")
     satisfied = fields.Integer("Satisfied (4-5)")
     rated = fields.Integer("Overall Ratings")
+    satisfied_access = fields.Integer("Access: Satisfied")
+    rated_access = fields.Integer("Access: Ratings")
+    satisfied_procedure = fields.Integer("Procedure: Satisfied")
+    rated_procedure = fields.Integer("Procedure: Ratings")
+    satisfied_official = fields.Integer("Civil Servant: Satisfied")
+    rated_official = fields.Integer("Civil Servant: Ratings")
+    satisfied_result = fields.Integer("Result: Satisfied")
+    rated_result = fields.Integer("Result: Ratings")
+    satisfied_feedback = fields.Integer("Feedback: Satisfied")
+    rated_feedback = fields.Integer("Feedback: Ratings")
+    access = fields.Function(fields.Float(
+            "Access", digits=(4, 3)), 'get_rates')
+    procedure = fields.Function(fields.Float(
+            "Procedure", digits=(4, 3)), 'get_rates')
+    official = fields.Function(fields.Float(
+            "Civil Servant", digits=(4, 3)), 'get_rates')
+    result = fields.Function(fields.Float(
+            "Result", digits=(4, 3)), 'get_rates')
+    feedback = fields.Function(fields.Float(
+            "Feedback Handling", digits=(4, 3)), 'get_rates')
+    sipas_index = fields.Function(fields.Float(
+            "SIPAS-style Index", digits=(4, 3)), 'get_rates')
     coverage = fields.Function(fields.Float(
             "Coverage", digits=(4, 3)), 'get_rates')
     satisfaction = fields.Function(fields.Float(
@@ -80,6 +106,16 @@ class FigureMixin:
                     record.satisfied / record.rated if record.rated else None)
             if 'required_rate' in names:
                 result['required_rate'][record.id] = required
+            rates = []
+            for element in ELEMENTS:
+                rate = scoring.ratio(
+                    getattr(record, f'satisfied_{element}'),
+                    getattr(record, f'rated_{element}'))
+                rates.append(rate)
+                if element in names:
+                    result[element][record.id] = rate
+            if 'sipas_index' in names:
+                result['sipas_index'][record.id] = scoring.sipas_index(rates)
         return result
 
     @classmethod
@@ -100,14 +136,26 @@ class FigureMixin:
         response = Response.__table__()
         answer = Answer.__table__()
         question = Question.__table__()
-        overall = answer.join(
+        # Per invitation first, so that several answers do not multiply it
+        not_excluded = ((response.excluded == Literal(False))
+            | (response.excluded == Null))
+        columns = []
+        for element in RATED_ELEMENTS:
+            columns.append(Count(Case((
+                            (question.element == element)
+                            & (answer.value >= 4), answer.id))
+                    ).as_(f'satisfied_{element}'))
+            columns.append(Count(Case((
+                            (question.element == element)
+                            & (answer.value != Null), answer.id))
+                    ).as_(f'rated_{element}'))
+        rated = answer.join(
             question, condition=answer.question == question.id
             ).join(response, condition=answer.response == response.id
             ).select(
-            response.invitation, answer.value,
-            where=(question.element == 'overall') & (answer.value != Null)
-            & ((response.excluded == Literal(False))
-                | (response.excluded == Null)))
+            response.invitation, *columns,
+            where=(question.kind == 'rating') & not_excluded,
+            group_by=[response.invitation])
         condition = invitation.state != 'revoked'
         from_date, to_date = context.get('from_date'), context.get('to_date')
         if from_date and to_date:
@@ -116,19 +164,27 @@ class FigureMixin:
                 & (invitation.returned_date < high))
         if where is not None:
             condition &= where(invitation)
+
+        def total(name):
+            return Sum(Coalesce(getattr(rated, name), 0))
+        sums = []
+        for element in RATED_ELEMENTS:
+            for prefix in ['satisfied', 'rated']:
+                name = f'{prefix}_{element}'
+                alias = (prefix if element == 'overall' else name)
+                sums.append(total(name).as_(alias))
         return invitation.join(
-            overall, 'LEFT', condition=overall.invitation == invitation.id
+            rated, 'LEFT', condition=rated.invitation == invitation.id
             ).select(
             Min(invitation.id).as_('id'),
             *extra_columns(invitation),
-            Count(invitation.dossier, distinct=True).as_('eligible'),
+            # One invitation that is not revoked per dossier
+            Count(invitation.id).as_('eligible'),
             Count(Case((invitation.state == 'answered', invitation.id))
                 ).as_('answered'),
             Count(Case((invitation.state == 'declined', invitation.id))
                 ).as_('declined'),
-            Count(Case((overall.value >= 4, invitation.id))
-                ).as_('satisfied'),
-            Count(overall.value).as_('rated'),
+            *sums,
             where=condition,
             group_by=group_by(invitation))
 

@@ -149,7 +149,11 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
                 (IN_PERIOD, 4),
                 (IN_PERIOD, None)]:
             _, invitation = self.returned(a, procedure, party, returned)
-            if overall:
+            if overall == 5:
+                self.answer(
+                    invitation, overall, access=5, official=2,
+                    feedback='na')
+            elif overall:
                 self.answer(invitation, overall)
             else:
                 Invitation.write([invitation], {'state': 'declined'})
@@ -168,6 +172,15 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
             self.assertAlmostEqual(ra.coverage, 3 / 4)
             self.assertAlmostEqual(ra.satisfaction, 2 / 3)
             self.assertEqual(ra.required_rate, 0.5)
+            # Elements: only the first answer rated access (5) and the
+            # civil servant (2); feedback was not applicable
+            self.assertEqual((ra.satisfied_access, ra.rated_access), (1, 1))
+            self.assertEqual(ra.access, 1)
+            self.assertEqual(ra.official, 0)
+            self.assertEqual(ra.rated_feedback, 0)
+            self.assertIsNone(ra.feedback)
+            self.assertIsNone(ra.procedure)
+            self.assertAlmostEqual(ra.sipas_index, (1 + 0) / 2)
             self.assertEqual((rb.eligible, rb.answered, rb.rated), (1, 0, 0))
             self.assertIsNone(rb.satisfaction)
         with Transaction().set_context(

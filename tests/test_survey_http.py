@@ -596,15 +596,23 @@ def test_poster_rate_limit(direct, returned, server):
         'p', {'dossier': dossier_code, 'code': short_code}).status == 303
 
 
-def test_survey_post_rate_limit(admin, direct, returned, browser, server):
+def test_survey_post_rate_limits(admin, direct, returned, server):
+    # Per token: 10 posts in 10 minutes, from whatever addresses
     dossier_id = returned()
     token = direct.token(dossier_id)
-    statuses = [browser.post(f's/{token}', {'action': 'answer'}).status
-        for _ in range(6)]
-    assert statuses == [422] * 6
-    reply = browser.post(f's/{token}', VALID)
-    assert_page(reply, 429)
+    statuses = [Browser(server).post(f's/{token}', {'action': 'answer'})
+        .status for _ in range(10)]
+    assert statuses == [422] * 10
+    assert_page(Browser(server).post(f's/{token}', VALID), 429)
     assert not responses(admin, dossier_id)
+
+    # Per address: 60 posts a minute, whatever the tokens; a centre's
+    # citizens sharing one address stay far below it
+    phone = Browser(server)
+    other = direct.token(returned())
+    statuses = {phone.post(f's/B{i:021d}', VALID).status
+        for i in range(60)}
+    assert statuses == {404}
+    assert_page(phone.post(f's/{other}', VALID), 429)
     # another phone may answer
-    assert Browser(server).post(
-        f's/{token}', VALID).status == 200
+    assert Browser(server).post(f's/{other}', VALID).status == 200

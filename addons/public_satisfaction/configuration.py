@@ -46,6 +46,25 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Exclude Results Sent by Post",
         help="Do not survey when the result is sent by post: there is no "
         "receipt to hand over.")
+    print_seconds = fields.Integer(
+        "Seconds After Printing",
+        domain=[('print_seconds', '>=', 0)],
+        help="An answer sent within this many seconds of the receipt being "
+        "printed is flagged for review; 0 disables the signal.")
+    min_seconds = fields.Integer(
+        "Minimum Answering Time",
+        domain=[('min_seconds', '>=', 0)],
+        help="An answer completed in fewer seconds than this after the "
+        "questionnaire was opened is flagged for review; 0 disables it.")
+    device_limit = fields.Integer(
+        "Answers per Device",
+        domain=[('device_limit', '>=', 0)],
+        help="From this number of answers sent by the same device within "
+        "the window, they are flagged for review; 0 disables the signal.")
+    device_window = fields.Integer(
+        "Device Window",
+        domain=[('device_window', '>=', 0)],
+        help="In minutes.")
     secret_key = fields.Char(
         "Secret Key", readonly=True,
         help="Used to derive survey tokens when the server configuration "
@@ -64,6 +83,22 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_expiry_days(cls):
         return 7
+
+    @classmethod
+    def default_print_seconds(cls):
+        return 20
+
+    @classmethod
+    def default_min_seconds(cls):
+        return 15
+
+    @classmethod
+    def default_device_limit(cls):
+        return 3
+
+    @classmethod
+    def default_device_window(cls):
+        return 30
 
     @classmethod
     def default_exclude_immediate_result(cls):

@@ -55,6 +55,9 @@ class Invitation(ModelSQL, ModelView):
         "Last Printed", readonly=True,
         help="When the receipt with the QR code was last printed.")
     opened_date = fields.DateTime("Opened", readonly=True)
+    form_opened_date = fields.DateTime(
+        "Questionnaire Opened", readonly=True,
+        help="When the questions were first shown.")
     answered_date = fields.DateTime("Answered", readonly=True)
     declined_date = fields.DateTime("Declined", readonly=True)
     revoked_date = fields.DateTime("Revoked", readonly=True)
@@ -246,6 +249,15 @@ class Invitation(ModelSQL, ModelView):
                     'state': 'opened',
                     'opened_date': self.now(),
                     })
+
+    def mark_form_opened(self):
+        values = {}
+        if not self.form_opened_date:
+            values['form_opened_date'] = self.now()
+        if self.state == 'open' and self.is_open:
+            values.update(state='opened', opened_date=self.now())
+        if values:
+            self.__class__.write([self], values)
 
     def mark_printed(self):
         self.__class__.write([self], {'printed_date': self.now()})

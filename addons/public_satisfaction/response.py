@@ -5,9 +5,26 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.rpc import RPC
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from . import integrity
 from .answers import QuestionSpec
 from .questionnaire import ELEMENTS
+
+REVIEW_STATES = [
+    ('none', "Not Flagged"),
+    ('pending', "Waiting for Review"),
+    ('confirmed', "Confirmed"),
+    ('excluded', "Excluded"),
+    ]
+REVIEW_ACTIONS = [
+    ('confirm', "Confirm"),
+    ('exclude', "Exclude"),
+    ('restore', "Restore"),
+    ]
 
 
 class Response(ModelSQL, ModelView):
@@ -33,6 +50,21 @@ class Response(ModelSQL, ModelView):
         "Excluded", readonly=True,
         help="Left out of the scores by an evaluator, with a reason.")
     exclusion_reason = fields.Text("Exclusion Reason", readonly=True)
+    flags = fields.One2Many(
+        'satisfaction.response.flag', 'response', "Interference Signals",
+        readonly=True)
+    ip_prefix = fields.Char(
+        "Network Prefix", readonly=True,
+        help="The /24 (IPv6 /48) network the answer was sent from; "
+        "the address itself is never stored.")
+    device_hash = fields.Char(
+        "Device Hash", readonly=True,
+        help="A keyed hash of the browser and the network prefix.")
+    review_state = fields.Selection(
+        REVIEW_STATES, "Review", required=True, readonly=True, sort=False)
+    reviews = fields.One2Many(
+        'satisfaction.response.review', 'response', "Reviews",
+        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -42,12 +74,114 @@ class Response(ModelSQL, ModelView):
             ('invitation_unique', Unique(t, t.invitation),
                 'public_satisfaction.msg_response_once'),
             ]
-        cls._sql_indexes.add(Index(t, (t.dossier, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.dossier, Index.Equality())),
+                Index(t, (t.device_hash, Index.Equality()),
+                    (t.submitted_date, Index.Range())),
+                Index(t, (t.review_state, Index.Equality()),
+                    where=t.review_state == 'pending'),
+                })
         cls._order = [('submitted_date', 'DESC'), ('id', 'DESC')]
+        cls.__rpc__.update({
+                'review': RPC(readonly=False, instantiate=0),
+                })
+        cls._buttons.update({
+                'confirm': {
+                    'invisible': Eval('excluded', False)
+                    | (Eval('review_state') == 'confirmed'),
+                    'icon': 'tryton-ok',
+                    'depends': ['excluded', 'review_state'],
+                    },
+                'exclude': {
+                    'invisible': Eval('excluded', False),
+                    'icon': 'tryton-cancel',
+                    'depends': ['excluded'],
+                    },
+                'restore': {
+                    'invisible': ~Eval('excluded', False),
+                    'icon': 'tryton-undo',
+                    'depends': ['excluded'],
+                    },
+                })
 
     @classmethod
     def default_excluded(cls):
         return False
+
+    @classmethod
+    def default_review_state(cls):
+        return 'none'
+
+    @classmethod
+    @ModelView.button_action('public_satisfaction.wizard_response_confirm')
+    def confirm(cls, responses):
+        pass
+
+    @classmethod
+    @ModelView.button_action('public_satisfaction.wizard_response_exclude')
+    def exclude(cls, responses):
+        pass
+
+    @classmethod
+    @ModelView.button_action('public_satisfaction.wizard_response_restore')
+    def restore(cls, responses):
+        pass
+
+    @classmethod
+    def check_reviewer(cls):
+        "Raise unless the user is a satisfaction evaluator"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if transaction.user == 0 or not transaction.check_access:
+            return
+        group = ModelData.get_id(
+            'public_satisfaction', 'group_satisfaction_evaluator')
+        if group not in User.get_groups():
+            raise AccessError(gettext(
+                    'public_satisfaction.msg_review_not_allowed'))
+
+    @classmethod
+    def review(cls, responses, action, reason):
+        """Confirm, exclude or restore responses with a reason, audited.
+
+        The last action decides whether a response is excluded."""
+        pool = Pool()
+        Review = pool.get('satisfaction.response.review')
+        Invitation = pool.get('satisfaction.invitation')
+        cls.check_reviewer()
+        reason = (reason or '').strip()
+        if action not in dict(REVIEW_ACTIONS):
+            raise AccessError(gettext(
+                    'public_satisfaction.msg_review_action_invalid'))
+        if not reason:
+            raise AccessError(gettext(
+                    'public_satisfaction.msg_review_reason_required'))
+        for response in responses:
+            if (action == 'restore') != bool(response.excluded):
+                raise AccessError(gettext(
+                        'public_satisfaction.msg_review_action_invalid'))
+        user = Transaction().user or None
+        now = Invitation.now()
+        if action == 'exclude':
+            values = {
+                'excluded': True, 'exclusion_reason': reason,
+                'review_state': 'excluded'}
+        else:
+            values = {
+                'excluded': False, 'exclusion_reason': None,
+                'review_state': 'confirmed'}
+        with without_check_access():
+            cls.lock(responses)
+            cls.write(list(responses), values)
+            Review.create([{
+                        'response': r.id,
+                        'action': action,
+                        'reason': reason,
+                        'user': user,
+                        'date': now,
+                        } for r in responses])
 
     def get_rec_name(self, name):
         return self.dossier.rec_name
@@ -57,7 +191,8 @@ class Response(ModelSQL, ModelView):
         # Only an exclusion (by an evaluator, with a reason) may be recorded
         actions = iter(args)
         for _, values in zip(actions, actions):
-            if set(values) - {'excluded', 'exclusion_reason'}:
+            if set(values) - {
+                    'excluded', 'exclusion_reason', 'review_state'}:
                 raise AccessError(gettext(
                         'public_satisfaction.msg_response_readonly'))
         super().write(*args)
@@ -78,16 +213,45 @@ class Response(ModelSQL, ModelView):
             for q in questionnaire.ordered_questions()]
 
     @classmethod
-    def submit(cls, invitation, answers, language=None):
+    def submit(cls, invitation, answers, language=None, client=None):
         """Store the validated answers of invitation and close it.
 
         The caller holds a lock on the invitation and checked it is open.
+        client is a dict of the address, user_agent and honeypot of the
+        request: the interference signals found are stored with the answer.
         """
         pool = Pool()
         Invitation = pool.get('satisfaction.invitation')
+        Configuration = pool.get('satisfaction.configuration')
         questions = {
             q.code: q for q in invitation.questionnaire.questions}
         now = Invitation.now()
+        client = client or {}
+        address = client.get('address') or ''
+        prefix = integrity.ip_prefix(address)
+        device = integrity.device_hash(
+            Configuration.get_token_key(), client.get('user_agent') or '',
+            prefix)
+        configuration = Configuration(1)
+        window = configuration.device_window or 0
+        same_device = 0
+        if window:
+            same_device = cls.search_count([
+                    ('device_hash', '=', device),
+                    ('submitted_date', '>=',
+                        integrity.window_start(now, window)),
+                    ])
+        counter = invitation.counter
+        found = integrity.signals(
+            now, address=address,
+            networks=counter.networks if counter else None,
+            printed=invitation.printed_date,
+            opened=invitation.form_opened_date,
+            honeypot=client.get('honeypot') or '',
+            same_device=same_device,
+            print_seconds=configuration.print_seconds or 0,
+            min_seconds=configuration.min_seconds or 0,
+            device_limit=configuration.device_limit or 0)
         comment = None
         lines = []
         for answer in answers:
@@ -111,12 +275,124 @@ class Response(ModelSQL, ModelView):
                     'language': language,
                     'comment': comment,
                     'answers': [('create', lines)],
+                    'ip_prefix': prefix or None,
+                    'device_hash': device,
+                    'review_state': 'pending' if found else 'none',
+                    'flags': [('create', [
+                                {'reason': r, 'detail': d or None}
+                                for r, d in found])],
                     }])
         Invitation.write([invitation], {
                 'state': 'answered',
                 'answered_date': now,
                 })
         return response
+
+
+class Flag(ModelSQL, ModelView):
+    "An interference signal found when a response was submitted"
+    __string__ = "Satisfaction Response Flag"
+    __name__ = 'satisfaction.response.flag'
+
+    response = fields.Many2One(
+        'satisfaction.response', "Response", required=True, readonly=True,
+        ondelete='CASCADE')
+    reason = fields.Selection(
+        integrity.REASONS, "Reason", required=True, readonly=True)
+    detail = fields.Char("Detail", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('response')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.response, Index.Equality())))
+
+    @classmethod
+    def write(cls, *args):
+        raise AccessError(gettext('public_satisfaction.msg_response_readonly'))
+
+    @classmethod
+    def delete(cls, flags):
+        if flags:
+            raise AccessError(gettext(
+                    'public_satisfaction.msg_response_readonly'))
+
+
+class Review(ModelSQL, ModelView):
+    "An evaluator's decision on a response; never changed nor deleted"
+    __string__ = "Satisfaction Response Review"
+    __name__ = 'satisfaction.response.review'
+
+    response = fields.Many2One(
+        'satisfaction.response', "Response", required=True, readonly=True,
+        ondelete='RESTRICT')
+    action = fields.Selection(
+        REVIEW_ACTIONS, "Action", required=True, readonly=True, sort=False)
+    reason = fields.Text("Reason", required=True, readonly=True)
+    user = fields.Many2One(
+        'res.user', "User", readonly=True, ondelete='RESTRICT')
+    date = fields.DateTime("Date", required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.response, Index.Equality())))
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def write(cls, *args):
+        raise AccessError(gettext('public_satisfaction.msg_review_readonly'))
+
+    @classmethod
+    def delete(cls, reviews):
+        if reviews:
+            raise AccessError(gettext(
+                    'public_satisfaction.msg_review_readonly'))
+
+
+class ReviewStart(ModelView):
+    __string__ = "Review Satisfaction Responses"
+    __name__ = 'satisfaction.response.review.start'
+
+    reason = fields.Text("Reason", required=True)
+
+
+class _ReviewWizard(Wizard):
+    action_name = None
+    start = StateView(
+        'satisfaction.response.review.start',
+        'public_satisfaction.response_review_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("OK", 'review', 'tryton-ok', default=True),
+            ])
+    review = StateTransition()
+
+    def transition_review(self):
+        pool = Pool()
+        Response = pool.get('satisfaction.response')
+        Response.review(list(self.records), self.action_name,
+            self.start.reason)
+        return 'end'
+
+
+class ReviewConfirm(_ReviewWizard):
+    __string__ = "Confirm Satisfaction Responses"
+    __name__ = 'satisfaction.response.confirm'
+    action_name = 'confirm'
+
+
+class ReviewExclude(_ReviewWizard):
+    __string__ = "Exclude Satisfaction Responses"
+    __name__ = 'satisfaction.response.exclude'
+    action_name = 'exclude'
+
+
+class ReviewRestore(_ReviewWizard):
+    __string__ = "Restore Satisfaction Responses"
+    __name__ = 'satisfaction.response.restore'
+    action_name = 'restore'
 
 
 class Answer(ModelSQL, ModelView):

@@ -16,8 +16,9 @@ Rate limits are kept in the memory of each worker process (a sliding window
 per client address); behind a reverse proxy, set ``[web] num_proxies`` so
 that the address is the citizen's.  Settings, section
 ``[public_satisfaction]``: ``poster_attempts`` (wrong pairs, default 10) per
-``poster_window`` seconds (600), ``survey_posts`` (6) per ``survey_window``
-seconds (60), ``max_body`` bytes (16384).
+``poster_window`` seconds (600), ``survey_posts`` (60) per ``survey_window``
+seconds (60) per address, ``token_posts`` (10) per ``token_window`` seconds
+(600) per token, ``max_body`` bytes (16384).
 """
 import collections
 import re
@@ -37,7 +38,7 @@ from trytond.protocols.wrappers import (
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from . import answers
+from . import answers, integrity, tokens
 from .invitation import OPEN_STATES
 from .pages import (
     LANGUAGE_NAMES, LANGUAGES, UNHAPPY, language_of, local_dmy,
@@ -135,7 +136,10 @@ class SlidingWindow:
 
 
 poster_limiter = SlidingWindow('poster_attempts', 10, 'poster_window', 600)
-survey_limiter = SlidingWindow('survey_posts', 6, 'survey_window', 60)
+# Citizens of a whole centre may share one address (its Wi-Fi): the limit
+# per address is generous, the limit per token is tight.
+survey_limiter = SlidingWindow('survey_posts', 60, 'survey_window', 60)
+token_limiter = SlidingWindow('token_posts', 10, 'token_window', 600)
 
 
 def client_address(request):
@@ -323,8 +327,10 @@ def _submit(request, pool, token):
     # Count once per request, not once per retry of the transaction
     if not getattr(request, '_satisfaction_counted', False):
         request._satisfaction_counted = True
-        request._satisfaction_allowed = survey_limiter.hit(
-            client_address(request))
+        request._satisfaction_allowed = (
+            survey_limiter.hit(client_address(request))
+            and token_limiter.hit(tokens.hash_token(token)
+                if tokens.is_well_formed_token(token) else ''))
     form = _read_form(request)
     page = Page(request, pool.database_name, f's/{token}', form=form)
     if not request._satisfaction_allowed:
@@ -360,7 +366,13 @@ def _submit(request, pool, token):
             form_error=result.errors.get('_form'),
             post_url=page.url(f's/{token}', with_lang=False))
     try:
-        Response_.submit(invitation, result.answers, language=page.lang)
+        honeypot = form.get(integrity.HONEYPOT_FIELD) or ['']
+        Response_.submit(
+            invitation, result.answers, language=page.lang, client={
+                'address': client_address(request),
+                'user_agent': request.headers.get('User-Agent', '')[:512],
+                'honeypot': ''.join(honeypot),
+                })
     except (backend.DatabaseIntegrityError, SQLConstraintError):
         # the unique invitation of the responses: another answer won
         Transaction().rollback()
@@ -385,7 +397,10 @@ def survey_form(request, pool, token):
     closed = _closed(page, invitation)
     if closed:
         return closed
-    _mark_opened(request, invitation)
+    if request.method == 'GET':
+        # when the questions were first shown: an answer much faster than
+        # reading them is flagged
+        invitation.mark_form_opened()
     questions = question_views(invitation.questionnaire, page.lang)
     return page.respond(
         'form', questions=questions, invalid=[], form_error=None,

@@ -37,6 +37,7 @@ class Figures:
     declined: int = 0
     expired: int = 0
     excluded: int = 0
+    flagged: int = 0
     dossiers: int = 0
     bad_dossiers: int = 0
     # ratings[(element, question code)][value 1..5] = count
@@ -109,6 +110,7 @@ def period_figures(agency_ids, start, end, unsatisfied_below=3):
     Invitation = pool.get('satisfaction.invitation')
     Response = pool.get('satisfaction.response')
     Answer = pool.get('satisfaction.response.answer')
+    Flag = pool.get('satisfaction.response.flag')
     Question = pool.get('satisfaction.question')
     Dossier = pool.get('one_stop.dossier')
     cursor = Transaction().connection.cursor()
@@ -162,6 +164,18 @@ def period_figures(agency_ids, start, end, unsatisfied_below=3):
             group_by=[invitation.agency]))
     for agency, excluded in cursor:
         result[agency].excluded = excluded
+
+    # responses with at least one interference signal, excluded or not
+    flag_ = Flag.__table__()
+    cursor.execute(*response.join(
+            invitation, condition=response.invitation == invitation.id
+            ).select(
+            invitation.agency, Count(response.id),
+            where=in_period & response.id.in_(
+                flag_.select(flag_.response)),
+            group_by=[invitation.agency]))
+    for agency, flagged in cursor:
+        result[agency].flagged = flagged
 
     answer = Answer.__table__()
     question = Question.__table__()

@@ -484,8 +484,13 @@ def _evaluator(context):
         langs = Lang.search([
                 ('code', '=', 'vi'), ('translatable', '=', True)], limit=1)
         roots = Agency.search([('code', '=', ROOT)], limit=1)
-    groups = [ModelData.get_id(
-            'public_satisfaction', 'group_satisfaction_evaluator')]
+    # The Department of Home Affairs: reads the answers and appraises the
+    # reform scorecards
+    groups = [
+        ModelData.get_id(
+            'public_satisfaction', 'group_satisfaction_evaluator'),
+        ModelData.get_id('reform_evaluation', 'group_reform_evaluator'),
+        ]
     User.create([{
                 'login': login,
                 'name': name,

@@ -432,7 +432,7 @@ class ScorecardLine(PeriodContentMixin, ModelSQL, ModelView):
 
     @classmethod
     def order_criterion(cls, tables):
-        "By the sequence and then the code of the criterion"
+        "By the code of the criterion, which follows the tree (1, 1.1, 1.2)"
         pool = Pool()
         Criterion = pool.get('reform.criterion')
         table, _ = tables[None]
@@ -443,7 +443,7 @@ class ScorecardLine(PeriodContentMixin, ModelSQL, ModelView):
                 }
         else:
             criterion = tables['criterion'][None][0]
-        return [criterion.sequence, criterion.code]
+        return [criterion.code]
 
     def compute_points(self):
         """Return (points, explanation) for a line of a computed criterion,

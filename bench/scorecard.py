@@ -268,12 +268,13 @@ def generate(database, answers, agencies, year, seed):
         step('responses', """
             INSERT INTO satisfaction_response (
                 id, invitation, dossier, questionnaire, submitted_date,
-                language, comment, excluded, exclusion_reason, create_date,
-                create_uid)
+                language, comment, excluded, exclusion_reason, review_state,
+                create_date, create_uid)
             SELECT n, id, dossier, questionnaire, answered_date, 'vi',
                 CASE WHEN mod(n, 20) = 3 THEN 'Benchmark comment' END,
                 mod(n, 200) = 7,
                 CASE WHEN mod(n, 200) = 7 THEN 'Duplicate (benchmark)' END,
+                CASE WHEN mod(n, 200) = 7 THEN 'excluded' ELSE 'none' END,
                 now(), 0
             FROM (SELECT row_number() OVER (ORDER BY id) AS n, *
                 FROM satisfaction_invitation

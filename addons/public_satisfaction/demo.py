@@ -566,8 +566,8 @@ def generate(context):
         'printed_date', 'opened_date', 'answered_date', 'declined_date',
         'create_uid', 'create_date']
     resp_names = ['invitation', 'dossier', 'questionnaire',
-        'submitted_date', 'language', 'comment', 'excluded', 'create_uid',
-        'create_date']
+        'submitted_date', 'language', 'comment', 'excluded', 'review_state',
+        'create_uid', 'create_date']
     answer_names = ['response', 'question', 'value', 'not_applicable',
         'choice', 'text', 'create_uid', 'create_date']
     while True:
@@ -655,7 +655,8 @@ def generate(context):
                     invitation_id = invitation_ids[token_hash]
                     lines[invitation_id] = (answer_lines, answered)
                     to_insert.append((invitation_id, id_, questionnaire,
-                            answered, 'vi', comment, False, 0, answered))
+                            answered, 'vi', comment, False, 'none', 0,
+                            answered))
                 cursor.executemany(
                     _insert_sql(response, resp_names), to_insert)
                 low, high = min(lines), max(lines)

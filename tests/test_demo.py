@@ -122,9 +122,10 @@ def local(value):
         .replace(tzinfo=None))
 
 
-@pytest.fixture(params=['sqlite', 'postgresql'], scope='module')
-def database(request, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp(request.param)
+def demo_database(request, tmp_path_factory, module, prefix=''):
+    """Yield a backend whose fresh database has module activated: SQLite or
+    PostgreSQL after request.param; it is dropped afterwards."""
+    tmp_path = tmp_path_factory.mktemp(prefix + request.param)
     if request.param == 'sqlite':
         backend = SQLiteBackend(tmp_path)
     else:
@@ -146,12 +147,17 @@ def database(request, tmp_path_factory):
         subprocess.run(
             command('trytond-admin', 'trytond.bin.trytond_admin') + [
                 '-c', str(config), '-d', backend.name,
-                '-u', 'one_stop', '--activate-dependencies',
+                '-u', module, '--activate-dependencies',
                 '--email', 'admin@example.com'],
             env=env, check=True, capture_output=True, timeout=600)
         yield backend
     finally:
         backend.drop()
+
+
+@pytest.fixture(params=['sqlite', 'postgresql'], scope='module')
+def database(request, tmp_path_factory):
+    yield from demo_database(request, tmp_path_factory, 'one_stop')
 
 
 def run_demo(backend, *args):

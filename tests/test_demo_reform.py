@@ -30,7 +30,6 @@ TRYTOND_DATABASE__URI is a postgresql:// URI (skipped otherwise).
 """
 import datetime as dt
 import json
-import os
 import re
 import subprocess
 import sys
@@ -40,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from test_demo import PostgreSQLBackend, SQLiteBackend, command, fetch
+from test_demo import demo_database, fetch, run_demo
 
 PERIOD = ['--start', '2024-01-01', '--end', '2025-12-31']
 TZ = ZoneInfo('Asia/Ho_Chi_Minh')
@@ -74,43 +73,8 @@ with Transaction().start(database, 0, readonly=True):
 
 @pytest.fixture(params=['sqlite', 'postgresql'], scope='module')
 def database(request, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp('reform_' + request.param)
-    if request.param == 'sqlite':
-        backend = SQLiteBackend(tmp_path)
-    else:
-        backend = PostgreSQLBackend(tmp_path)
-    config = tmp_path / 'trytond.conf'
-    config.write_text(
-        "[database]\n"
-        f"uri = {backend.uri}\n"
-        f"path = {tmp_path}\n")
-    passfile = tmp_path / 'admin-password'
-    passfile.write_text('admin-demo-pass\n')
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith('TRYTOND_')}
-    env['TRYTOND_DATABASE__URI'] = backend.uri
-    env['TRYTONPASSFILE'] = str(passfile)
-    backend.config = config
-    backend.env = env
-    try:
-        subprocess.run(
-            command('trytond-admin', 'trytond.bin.trytond_admin') + [
-                '-c', str(config), '-d', backend.name,
-                '-u', 'public_satisfaction', '--activate-dependencies',
-                '--email', 'admin@example.com'],
-            env=env, check=True, capture_output=True, timeout=600)
-        yield backend
-    finally:
-        backend.drop()
-
-
-def run_demo(backend, *args):
-    result = subprocess.run(
-        command('one-stop-demo', 'one_stop_tools.demo') + [
-            '-c', str(backend.config), '-d', backend.name, *args],
-        env=backend.env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    yield from demo_database(
+        request, tmp_path_factory, 'public_satisfaction', 'reform_')
 
 
 def hashes(backend):

@@ -15,16 +15,13 @@ TRYTOND_DATABASE__URI is a postgresql:// URI, on a uniquely named database
 created and dropped here (skipped otherwise).
 """
 import datetime as dt
-import os
 import re
 import statistics
-import subprocess
 from collections import Counter, defaultdict
 
 import pytest
 
-from test_demo import (
-    PostgreSQLBackend, SQLiteBackend, as_datetime, command, fetch)
+from test_demo import as_datetime, demo_database, fetch, run_demo
 
 NAMED = ['H15.02', 'H15.03', 'H15.21', 'H15.23', 'H15.24', 'H15.25']
 CENTRE = 'H15.01'
@@ -37,43 +34,8 @@ VIETNAMESE = re.compile('[ăâđêôơưạảấầẩẫậắằẳẵặẹ�
 
 @pytest.fixture(params=['sqlite', 'postgresql'], scope='module')
 def database(request, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp('satisfaction_' + request.param)
-    if request.param == 'sqlite':
-        backend = SQLiteBackend(tmp_path)
-    else:
-        backend = PostgreSQLBackend(tmp_path)
-    config = tmp_path / 'trytond.conf'
-    config.write_text(
-        "[database]\n"
-        f"uri = {backend.uri}\n"
-        f"path = {tmp_path}\n")
-    passfile = tmp_path / 'admin-password'
-    passfile.write_text('admin-demo-pass\n')
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith('TRYTOND_')}
-    env['TRYTOND_DATABASE__URI'] = backend.uri
-    env['TRYTONPASSFILE'] = str(passfile)
-    backend.config = config
-    backend.env = env
-    try:
-        subprocess.run(
-            command('trytond-admin', 'trytond.bin.trytond_admin') + [
-                '-c', str(config), '-d', backend.name,
-                '-u', 'public_satisfaction', '--activate-dependencies',
-                '--email', 'admin@example.com'],
-            env=env, check=True, capture_output=True, timeout=600)
-        yield backend
-    finally:
-        backend.drop()
-
-
-def run_demo(backend, *args):
-    result = subprocess.run(
-        command('one-stop-demo', 'one_stop_tools.demo') + [
-            '-c', str(backend.config), '-d', backend.name, *args],
-        env=backend.env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    yield from demo_database(
+        request, tmp_path_factory, 'public_satisfaction', 'satisfaction_')
 
 
 def eligible_returned(backend):

@@ -82,7 +82,38 @@ def applicant_contact(party, name):
     return (getattr(party, name, None) or '').strip()
 
 
-class IntakeReceipt(Report):
+class SelfContainedHTMLReport(Report):
+    """An HTML report converted to PDF by WeasyPrint with only data: URIs
+
+    Its images (QR codes) are embedded as data: URIs and nothing else is
+    needed, so nothing is fetched from the network or the disk (trytond
+    lets WeasyPrint fetch http and https only, which refuses data:)."""
+
+    @classmethod
+    def convert(cls, report, data, timeout=5 * 60, retry=5):
+        input_format = report.template_extension
+        output_format = report.extension or report.template_extension
+        if input_format in {'html', 'xhtml'} and output_format == 'pdf':
+            try:
+                import weasyprint
+            except ImportError:
+                weasyprint = None
+            if weasyprint:
+                def html():
+                    return weasyprint.HTML(
+                        string=data,
+                        url_fetcher=weasyprint.URLFetcher(
+                            allowed_protocols={'data'}))
+                return output_format, cls.write_pdf(weasyprint, html)
+        return super().convert(report, data, timeout=timeout, retry=retry)
+
+    @classmethod
+    def write_pdf(cls, weasyprint, html):
+        "Return the PDF of the document that html() makes"
+        return html().write_pdf()
+
+
+class IntakeReceipt(SelfContainedHTMLReport):
     "Intake Receipt (Form 01)"
     __name__ = 'one_stop.dossier.intake_receipt'
 
@@ -152,25 +183,3 @@ class IntakeReceipt(Report):
             return_place=', '.join(p for p in place if p),
             clerk=(clerk.name or '') if clerk else '',
             )
-
-    @classmethod
-    def convert(cls, report, data, timeout=5 * 60, retry=5):
-        """Convert HTML to PDF with WeasyPrint allowing only data: URIs
-
-        The receipt embeds its QR code as a data: URI and needs no other
-        resource, so nothing is fetched from the network or the disk
-        (trytond allows only http and https, which refuses data:)."""
-        input_format = report.template_extension
-        output_format = report.extension or report.template_extension
-        if input_format in {'html', 'xhtml'} and output_format == 'pdf':
-            try:
-                import weasyprint
-            except ImportError:
-                weasyprint = None
-            if weasyprint:
-                return output_format, weasyprint.HTML(
-                    string=data,
-                    url_fetcher=weasyprint.URLFetcher(
-                        allowed_protocols={'data'}),
-                    ).write_pdf()
-        return super().convert(report, data, timeout=timeout, retry=retry)

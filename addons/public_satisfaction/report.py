@@ -13,9 +13,9 @@ import math
 from io import BytesIO
 from types import SimpleNamespace
 
-from trytond.modules.one_stop.report import format_dmy, to_local
+from trytond.modules.one_stop.report import (
+    SelfContainedHTMLReport, format_dmy, to_local)
 from trytond.pool import Pool
-from trytond.report import Report
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
@@ -71,38 +71,19 @@ def format_short_code(code):
     return ' '.join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-class _HTMLReport(Report):
+class _HTMLReport(SelfContainedHTMLReport):
+    """With _page_width_mm, the page is as high as its content (a roll of a
+    thermal printer): the HTML is laid out on a very high page, then again
+    on a page cut below the content."""
 
     # page size given to WeasyPrint, None: the one of the template
     _page_width_mm = None
 
     @classmethod
-    def convert(cls, report, data, timeout=5 * 60, retry=5):
-        """Convert HTML to PDF with WeasyPrint allowing only data: URIs
-
-        The QR codes are data: URIs and nothing else is needed, so nothing
-        is fetched from the network or the disk (trytond allows only http
-        and https, which refuses data:).
-        With _page_width_mm, the page is as high as its content (a roll of
-        a thermal printer): the HTML is laid out on a very high page, then
-        again on a page cut below the content."""
-        input_format = report.template_extension
-        output_format = report.extension or report.template_extension
-        if input_format in {'html', 'xhtml'} and output_format == 'pdf':
-            try:
-                import weasyprint
-            except ImportError:
-                weasyprint = None
-            if weasyprint:
-                def html():
-                    return weasyprint.HTML(
-                        string=data,
-                        url_fetcher=weasyprint.URLFetcher(
-                            allowed_protocols={'data'}))
-                if not cls._page_width_mm:
-                    return output_format, html().write_pdf()
-                return output_format, cls._roll_pdf(weasyprint, html)
-        return super().convert(report, data, timeout=timeout, retry=retry)
+    def write_pdf(cls, weasyprint, html):
+        if not cls._page_width_mm:
+            return super().write_pdf(weasyprint, html)
+        return cls._roll_pdf(weasyprint, html)
 
     @classmethod
     def _roll_pdf(cls, weasyprint, html):

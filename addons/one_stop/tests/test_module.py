@@ -2,21 +2,15 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 import datetime as dt
-import doctest
-import glob
 import os
-import unittest
 
 import pytest
-from trytond import backend
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.one_stop.tests.scenarios import (
+    run_scenario, scenario_files)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    STRIP_DECIMAL,
     ModuleTestCase,
-    doctest_checker,
-    doctest_setup,
-    doctest_teardown,
     with_transaction,
 )
 
@@ -213,28 +207,14 @@ class OneStopTestCase(ModuleTestCase):
         self.assertEqual(dossier.code, code)
 
 
-SCENARIOS = sorted(glob.glob(
-        os.path.join(os.path.dirname(__file__), 'scenario_*.rst')))
+SCENARIOS = scenario_files(__file__)
 
 
 @pytest.mark.parametrize(
     'scenario', SCENARIOS, ids=[os.path.basename(s) for s in SCENARIOS])
 def test_scenario(scenario):
-    """Run the proteus scenario under pytest too (pytest does not call the
-    load_tests of test_scenario.py, only `python -m unittest` does)"""
-    optionflags = (doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
-        | doctest.IGNORE_EXCEPTION_DETAIL)
-    if backend.name == 'sqlite':
-        optionflags |= STRIP_DECIMAL
-    suite = doctest.DocFileSuite(
-        scenario, module_relative=False, setUp=doctest_setup,
-        tearDown=doctest_teardown, encoding='utf-8',
-        checker=doctest_checker, optionflags=optionflags)
-    result = unittest.TestResult()
-    suite.run(result)
-    problems = result.failures + result.errors
-    assert not problems, '\n'.join(text for _, text in problems)
-    assert result.testsRun == 1
+    "Run the proteus scenario under pytest too"
+    run_scenario(scenario)
 
 
 del ModuleTestCase

@@ -323,9 +323,12 @@ def _wait_ready(server):
         + server.log()[-5000:])
 
 
-def start_server(directory, modules=DEFAULT_MODULES, languages=('vi',)):
+def start_server(directory, modules=DEFAULT_MODULES, languages=('vi',),
+        extra_config=None):
     """Create a database, activate modules and start trytond on it.
 
+    extra_config: {section: {option: value}} added to the configuration
+    file (e.g. {'public_satisfaction': {'survey_posts': 1000}}).
     Return a TrytondServer; stop_server() ends it and drops the
     database."""
     os.makedirs(directory, exist_ok=True)
@@ -350,6 +353,9 @@ def start_server(directory, modules=DEFAULT_MODULES, languages=('vi',)):
         # many logins from the same address in the tests
         'max_attempt = 1000',
         ]
+    for section, options in (extra_config or {}).items():
+        lines.append(f'[{section}]')
+        lines += [f'{option} = {value}' for option, value in options.items()]
     with open(config_path, 'w') as fp:
         fp.write('\n'.join(lines) + '\n')
     env = _clean_env(directory)

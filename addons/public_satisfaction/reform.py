@@ -140,6 +140,36 @@ class CriterionSurveyPoint(sequence_ordered(), ModelSQL, ModelView):
 class Scorecard(metaclass=PoolMeta):
     __name__ = 'reform.scorecard'
 
+    survey_answered = fields.Integer(
+        "Survey Answers", readonly=True,
+        help="The answers to the survey of the results the agency returned "
+        "in the period, when the scorecard was last computed.")
+    survey_flagged = fields.Integer(
+        "Flagged Answers", readonly=True,
+        help="Answers with at least one interference signal, whether "
+        "confirmed, excluded or waiting for review.")
+    survey_excluded = fields.Integer(
+        "Excluded Answers", readonly=True,
+        help="Answers excluded by evaluators: left out of every figure.")
+    survey_flagged_rate = fields.Function(fields.Float(
+            "Flagged Rate", digits=(4, 3)), 'get_survey_rate')
+    survey_excluded_rate = fields.Function(fields.Float(
+            "Excluded Rate", digits=(4, 3)), 'get_survey_rate')
+
+    def get_survey_rate(self, name):
+        count = (self.survey_flagged if name == 'survey_flagged_rate'
+            else self.survey_excluded)
+        return scoring.ratio(count or 0, self.survey_answered or 0)
+
+    def get_content(self):
+        content = super().get_content()
+        content['survey'] = {
+            'answered': self.survey_answered,
+            'flagged': self.survey_flagged,
+            'excluded': self.survey_excluded,
+            }
+        return content
+
     @classmethod
     def compute(cls, scorecards):
         # The figures of every agency of each period in one pass of queries
@@ -163,6 +193,17 @@ class Scorecard(metaclass=PoolMeta):
                 Line = Pool().get('reform.scorecard.line')
                 with without_check_access():
                     Line.write(*pending)
+            to_write = []
+            for scorecard in scorecards:
+                values = figures[scorecard.period.id, scorecard.agency.id]
+                to_write.extend(([scorecard], {
+                            'survey_answered': values.answered,
+                            'survey_flagged': values.flagged,
+                            'survey_excluded': values.excluded,
+                            }))
+            if to_write:
+                with without_check_access():
+                    cls.write(*to_write)
         finally:
             del _FIGURES[key]
             del _PENDING[key]

@@ -61,6 +61,11 @@ class FigureMixin:
     eligible = fields.Integer("Eligible Returned")
     answered = fields.Integer("Answered")
     declined = fields.Integer("Declined")
+    flagged = fields.Integer(
+        "Flagged", help="Answers with at least one interference signal.")
+    excluded = fields.Integer(
+        "Excluded", help="Answers excluded by evaluators: left out of every "
+        "other figure.")
     satisfied = fields.Integer("Satisfied (4-5)")
     rated = fields.Integer("Overall Ratings")
     satisfied_access = fields.Integer("Access: Satisfied")
@@ -87,6 +92,10 @@ class FigureMixin:
             "SIPAS-style Index", digits=(4, 3)), 'get_rates')
     coverage = fields.Function(fields.Float(
             "Coverage", digits=(4, 3)), 'get_rates')
+    flagged_rate = fields.Function(fields.Float(
+            "Flagged Rate", digits=(4, 3)), 'get_rates')
+    excluded_rate = fields.Function(fields.Float(
+            "Excluded Rate", digits=(4, 3)), 'get_rates')
     satisfaction = fields.Function(fields.Float(
             "Satisfaction", digits=(4, 3)), 'get_rates')
     required_rate = fields.Function(fields.Float(
@@ -98,9 +107,12 @@ class FigureMixin:
         result = {n: {} for n in names}
         for record in records:
             if 'coverage' in names:
-                result['coverage'][record.id] = (
-                    record.answered / record.eligible
-                    if record.eligible else None)
+                result['coverage'][record.id] = scoring.ratio(
+                    record.answered - record.excluded, record.eligible)
+            for name in ['flagged', 'excluded']:
+                if f'{name}_rate' in names:
+                    result[f'{name}_rate'][record.id] = scoring.ratio(
+                        getattr(record, name), record.answered)
             if 'satisfaction' in names:
                 result['satisfaction'][record.id] = (
                     record.satisfied / record.rated if record.rated else None)
@@ -130,6 +142,7 @@ class FigureMixin:
         Response = pool.get('satisfaction.response')
         Answer = pool.get('satisfaction.response.answer')
         Question = pool.get('satisfaction.question')
+        Flag = pool.get('satisfaction.response.flag')
         Dossier = pool.get('one_stop.dossier')
         context = Transaction().context
         invitation = source if source is not None else Invitation.__table__()
@@ -156,6 +169,15 @@ class FigureMixin:
             response.invitation, *columns,
             where=(question.kind == 'rating') & not_excluded,
             group_by=[response.invitation])
+        signal = Response.__table__()
+        flag = Flag.__table__()
+        signals = signal.select(
+            signal.invitation,
+            Count(Case((signal.id.in_(flag.select(flag.response)),
+                        signal.id))).as_('flagged'),
+            Count(Case((signal.excluded == Literal(True), signal.id))
+                ).as_('excluded'),
+            group_by=[signal.invitation])
         condition = invitation.state != 'revoked'
         from_date, to_date = context.get('from_date'), context.get('to_date')
         if from_date and to_date:
@@ -175,6 +197,8 @@ class FigureMixin:
                 sums.append(total(name).as_(alias))
         return invitation.join(
             rated, 'LEFT', condition=rated.invitation == invitation.id
+            ).join(signals, 'LEFT',
+                condition=signals.invitation == invitation.id
             ).select(
             Min(invitation.id).as_('id'),
             *extra_columns(invitation),
@@ -184,6 +208,8 @@ class FigureMixin:
                 ).as_('answered'),
             Count(Case((invitation.state == 'declined', invitation.id))
                 ).as_('declined'),
+            Sum(Coalesce(signals.flagged, 0)).as_('flagged'),
+            Sum(Coalesce(signals.excluded, 0)).as_('excluded'),
             *sums,
             where=condition,
             group_by=group_by(invitation))

@@ -78,6 +78,16 @@ class Figures:
             [self.element_rate(e) for e in RATING_ELEMENTS])
 
     @property
+    def flagged_rate(self):
+        "The share of the answers with an interference signal"
+        return scoring.ratio(self.flagged, self.answered)
+
+    @property
+    def excluded_rate(self):
+        "The share of the answers excluded by evaluators"
+        return scoring.ratio(self.excluded, self.answered)
+
+    @property
     def ratio_766(self):
         return scoring.ratio_766(self.dossiers, self.bad_dossiers)
 

@@ -174,9 +174,39 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
                 [table.excluded], [Literal(True)],
                 where=table.id == answers[0].id))
         self.assertEqual(PeriodExport.excluded_answers(period, scorecards), 1)
+
+        # The scorecard shows the flagged and excluded rates: B has 3
+        # answers, answers[0] flagged by hand and excluded; the others are
+        # flagged if the submissions raised a signal (the same device)
+        Flag = pool.get('satisfaction.response.flag')
+        Flag.create([
+                {'response': answers[0].id, 'reason': 'honeypot'},
+                {'response': answers[0].id, 'reason': 'too_fast'}])
+        flagged_b = {f.response for f in Flag.search(
+                [('response', 'in', [r.id for r in answers])])}
+        self.assertIn(answers[0], flagged_b)
+        flagged_a = {f.response for f in Flag.search(
+                [('response.invitation.agency', '=', a.id)])}
+        Scorecard.compute(scorecards)
+        scorecard_b, _ = lines(b)
+        self.assertEqual(
+            (scorecard_b.survey_answered, scorecard_b.survey_flagged,
+                scorecard_b.survey_excluded), (3, len(flagged_b), 1))
+        self.assertAlmostEqual(
+            scorecard_b.survey_flagged_rate, len(flagged_b) / 3)
+        self.assertAlmostEqual(scorecard_b.survey_excluded_rate, 1 / 3)
+        scorecard_a, _ = lines(a)
+        self.assertEqual(
+            (scorecard_a.survey_answered, scorecard_a.survey_flagged,
+                scorecard_a.survey_excluded), (4, len(flagged_a), 0))
+        self.assertEqual(scorecard_a.survey_excluded_rate, 0)
+        self.assertEqual(
+            scorecard_a.get_content()['survey'],
+            {'answered': 4, 'flagged': len(flagged_a), 'excluded': 0})
         Transaction().connection.cursor().execute(*table.update(
                 [table.excluded], [Literal(False)],
                 where=table.id == answers[0].id))
+        Scorecard.compute(scorecards)
 
         # Totals and overall ranking once appraised
         Scorecard.appraise(scorecards)

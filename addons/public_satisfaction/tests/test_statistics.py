@@ -194,3 +194,29 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
                 from_date=dt.date(2025, 3, 1), to_date=dt.date(2025, 3, 31)):
             rows = {r.agency: r.eligible for r in ByAgency.search([])}
             self.assertEqual(rows, {a: 2, b: 1})
+
+        # An excluded answer (A's "2" of February) leaves coverage and
+        # ratings; the flagged and excluded rates are of the 3 answers
+        Response = pool.get('satisfaction.response')
+        Flag = pool.get('satisfaction.response.flag')
+        responses = Response.search([('invitation.agency', '=', a.id)])
+        flagged = {f.response for f in Flag.search(
+                [('response', 'in', [r.id for r in responses])])}
+        two, = [r for r in responses
+            if r.invitation.returned_date.day == 11]
+        if two not in flagged:
+            Flag.create([{'response': two.id, 'reason': 'honeypot'}])
+            flagged.add(two)
+        table = Response.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.excluded], [True], where=table.id == two.id))
+        with Transaction().set_context(
+                from_date=dt.date(2025, 2, 1), to_date=dt.date(2025, 3, 31)):
+            ra = {r.agency: r for r in ByAgency.search([])}[a]
+            self.assertEqual(
+                (ra.answered, ra.flagged, ra.excluded, ra.satisfied,
+                    ra.rated), (3, len(flagged), 1, 2, 2))
+            self.assertAlmostEqual(ra.coverage, 2 / 4)
+            self.assertAlmostEqual(ra.excluded_rate, 1 / 3)
+            self.assertAlmostEqual(ra.flagged_rate, len(flagged) / 3)
+            self.assertEqual(ra.satisfaction, 1)

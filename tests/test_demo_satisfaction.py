@@ -124,6 +124,10 @@ def check_responses(backend, records):
         record = by_id[invitation]
         assert record['dossier'] == dossier
         assert as_datetime(submitted) == record['answered']
+        if record['issued'] != record['returned']:
+            # issued by the demo today for a dossier returned earlier
+            assert record['issued'] <= record['answered']
+            continue
         # within minutes to days after the return of the result
         delay = record['answered'] - record['returned']
         assert dt.timedelta(minutes=1) <= delay < EXPIRY
@@ -191,10 +195,30 @@ def test_demo_satisfaction(database):
         and r['state'] == 'open' and now - r['issued'] < dt.timedelta(
             hours=1)]
     assert 1 <= len(fresh) <= 5
-    assert all(r['expiry'] - r['issued'] == EXPIRY for r in fresh)
+    # and two answered from the counter's own network (a clerk answering
+    # for the citizen), waiting flagged in the evaluators' queue
+    from_counter = [r for r in records if r['code'] == CENTRE
+        and r['state'] == 'answered' and now - r['issued'] < dt.timedelta(
+            hours=1)]
+    assert len(from_counter) == 2
+    assert all(r['expiry'] - r['issued'] == EXPIRY
+        for r in fresh + from_counter)
     # the history: issued when the result was returned
     assert all(r['issued'] == r['returned'] and r['expiry'] == r['returned']
-        + EXPIRY for r in records if r not in fresh)
+        + EXPIRY for r in records if r not in fresh + from_counter)
+    queue = fetch(backend,
+        'SELECT r.invitation, r.review_state, r.ip_prefix, f.reason '
+        'FROM satisfaction_response AS r '
+        'JOIN satisfaction_response_flag AS f ON f.response = r.id '
+        "WHERE f.reason = 'counter_network'")
+    assert {r[0] for r in queue} == {r['id'] for r in from_counter}
+    counters = {r['id']: r['counter'] for r in from_counter}
+    networks = dict(fetch(backend,
+            'SELECT id, networks FROM one_stop_counter'))
+    for invitation, review_state, prefix, _ in queue:
+        assert review_state == 'pending'
+        # only the /24 of the address is stored: the counter's network
+        assert prefix == networks[counters[invitation]].strip()
 
     # ratings mostly 4-5, a few unhappy citizens who complain
     overall = {response: value for response, code, _, _, _, value, *_

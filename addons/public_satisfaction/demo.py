@@ -56,6 +56,10 @@ UTC = dt.UTC
 CENTRE = 'H15.01'
 ROOT = 'H15.00'
 FRESH_INVITATIONS = 5
+# Answers sent through the real submission path from the Centre's counter
+# network (a clerk answering for the citizen: all 5s): flagged, waiting in
+# the evaluators' queue
+COUNTER_ANSWERS = 2
 EVALUATOR = ('danhgia', "Phạm Thị Thu Hà",
     "Đánh giá mức độ hài lòng (Satisfaction Evaluator) - Sở Nội vụ, "
     "toàn tỉnh")
@@ -456,12 +460,45 @@ def _fresh_invitations(context, setup):
             order_by=[dossier.returned_date.desc, dossier.id.desc],
             limit=100))
     ids = [r[0] for r in cursor if _eligible(setup, *r[1:])]
+    counter_ids = ids[FRESH_INVITATIONS:FRESH_INVITATIONS + COUNTER_ANSWERS]
     ids = ids[:FRESH_INVITATIONS]
     if not ids:
         return []
     dossiers = Dossier.browse(ids)
     Invitation.issue(dossiers)
+    _answers_from_counter(Dossier.browse(counter_ids))
     return [d.code for d in dossiers]
+
+
+def _answers_from_counter(dossiers):
+    """Answer the invitations of dossiers from their counter's network,
+    as a clerk filling in the survey on the counter's computer would"""
+    from trytond.modules.one_stop.networks import parse_networks
+    from trytond.pool import Pool
+
+    from .answers import validate
+    pool = Pool()
+    Invitation = pool.get('satisfaction.invitation')
+    Response = pool.get('satisfaction.response')
+    dossiers = [d for d in dossiers if d.counter and d.counter.networks]
+    if not dossiers:
+        return
+    for invitation in Invitation.issue(dossiers):
+        # opened at once on the counter's computer, as the routes record it
+        opened = invitation.issued_date
+        Invitation.write([invitation], {
+                'state': 'opened', 'opened_date': opened,
+                'form_opened_date': opened})
+        network = parse_networks(invitation.counter.networks)[0]
+        form = {f'q_{q.code}': ['5'] for q in
+            invitation.questionnaire.ordered_questions()
+            if q.kind == 'rating'}
+        result = validate(
+            Response.question_specs(invitation.questionnaire), form)
+        Response.submit(invitation, result.answers, language='vi', client={
+                'address': str(network.network_address + 17),
+                'user_agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+                })
 
 
 def _evaluator(context):

@@ -385,7 +385,8 @@ def start_server(directory, modules=DEFAULT_MODULES, languages=('vi',),
 
     log = open(log_path, 'w')
     process = subprocess.Popen(
-        [*_script('trytond'), '-c', config_path, '-d', database],
+        # -vv: INFO, the level of the request lines (checked for tokens)
+        [*_script('trytond'), '-c', config_path, '-d', database, '-vv'],
         env=env, stdin=subprocess.DEVNULL, stdout=log,
         stderr=subprocess.STDOUT)
     log.close()

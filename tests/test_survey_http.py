@@ -413,6 +413,27 @@ def test_answer(admin, direct, returned, browser, server):
     assert len(responses(admin, dossier_id)) == 1
     assert invitations(admin, dossier_id)[0]['state'] == 'answered'
 
+    # no log line carries the token (the server logs its requests at INFO)
+    log = server.log()
+    assert '/s/<token>' in log
+    assert token not in log
+
+
+def test_cross_site_post_refused(admin, direct, returned, browser):
+    "A page of another site cannot post an answer in the citizen's place"
+    dossier_id = returned()
+    token = direct.token(dossier_id)
+    reply = browser.post(f's/{token}', dict(VALID, q_overall='1'),
+        headers={'Origin': 'https://evil.example'})
+    assert reply.status == 403
+    assert responses(admin, dossier_id) == []
+    assert invitations(admin, dossier_id)[0]['state'] == 'open'
+    # the same post from the survey's own page is taken
+    reply = browser.post(f's/{token}', dict(VALID, q_overall='1'),
+        headers={'Origin': f'http://{browser.host}:{browser.port}'})
+    assert reply.status == 200, reply.text[:1000]
+    assert len(responses(admin, dossier_id)) == 1
+
 
 @pytest.mark.parametrize('round_', range(3))
 def test_parallel_answers(admin, direct, returned, server, round_):

@@ -22,5 +22,8 @@ def address_in_networks(address, networks):
         address = ipaddress.ip_address(address)
     except ValueError:
         return False
+    if address.version == 6 and address.ipv4_mapped:
+        # an IPv4 client seen by a dual-stack listener
+        address = address.ipv4_mapped
     return any(address in network for network in networks
         if network.version == address.version)

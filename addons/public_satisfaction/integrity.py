@@ -65,11 +65,12 @@ def in_counter_networks(address, networks):
 def signals(
         submitted, address='', networks=None, printed=None, opened=None,
         honeypot='', same_device=0,
-        print_seconds=20, min_seconds=15, device_limit=3):
+        print_seconds=20, min_seconds=15, device_limit=3, form_shown=True):
     """Return the list of (reason, detail) of a response.
 
     submitted, printed and opened are datetimes (printed: the receipt was
-    last printed, opened: the questionnaire was first shown); same_device is
+    last printed, opened: the questionnaire was first shown); form_shown is
+    False when the questionnaire was never shown (too fast); same_device is
     the number of earlier responses of the same device in the window.
     """
     found = []
@@ -81,7 +82,10 @@ def signals(
             found.append((AFTER_PRINT, '%d s' % elapsed))
     if device_limit and same_device + 1 >= device_limit:
         found.append((SAME_DEVICE, str(same_device + 1)))
-    if opened is not None and min_seconds:
+    if min_seconds and not form_shown:
+        # posted without the questionnaire ever being shown: a script
+        found.append((TOO_FAST, 'form not shown'))
+    elif opened is not None and min_seconds:
         elapsed = (submitted - opened).total_seconds()
         if elapsed < min_seconds:
             found.append((TOO_FAST, '%d s' % max(elapsed, 0)))

@@ -196,3 +196,28 @@ class QuestionChoice(sequence_ordered(), ModelSQL, ModelView):
         ondelete='CASCADE')
     value = fields.Char("Value", required=True)
     label = fields.Char("Label", required=True, translate=True)
+
+    @classmethod
+    def _check_questionnaires(cls, choices):
+        pool = Pool()
+        Questionnaire = pool.get('satisfaction.questionnaire')
+        Questionnaire.check_not_frozen(
+            list({c.question.questionnaire for c in choices}))
+
+    @classmethod
+    def create(cls, vlist):
+        choices = super().create(vlist)
+        cls._check_questionnaires(choices)
+        return choices
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for choices, _ in zip(actions, actions):
+            cls._check_questionnaires(choices)
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, choices):
+        cls._check_questionnaires(choices)
+        super().delete(choices)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
+from trytond.modules.reform_evaluation.exceptions import TransitionError
 from trytond.modules.reform_evaluation.scoring import rank
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONEncoder
@@ -135,6 +136,31 @@ class CriterionSurveyPoint(sequence_ordered(), ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('criterion')
+
+
+class Period(metaclass=PoolMeta):
+    __name__ = 'reform.period'
+
+    @classmethod
+    @ModelView.button
+    def publish(cls, periods):
+        "Flagged answers are reviewed before the figures are frozen"
+        pool = Pool()
+        Response = pool.get('satisfaction.response')
+        Dossier = pool.get('one_stop.dossier')
+        for period in periods:
+            low, high = utc_bounds(
+                period.start_date, period.end_date, Dossier.timezone())
+            pending = Response.search_count([
+                    ('review_state', '=', 'pending'),
+                    ('invitation.returned_date', '>=', low),
+                    ('invitation.returned_date', '<', high),
+                    ])
+            if pending:
+                raise TransitionError(gettext(
+                        'public_satisfaction.msg_period_publish_pending',
+                        period=period.rec_name, count=pending))
+        super().publish(periods)
 
 
 class Scorecard(metaclass=PoolMeta):
@@ -355,7 +381,12 @@ class PeriodExport(metaclass=PoolMeta):
 
     @classmethod
     def excluded_answers(cls, period, scorecards):
-        "The answers excluded by evaluators, for the methods sheet"
+        """The answers excluded by evaluators, for the methods sheet: as
+        stored by the last computation of the scorecards (frozen with them
+        once published), else counted now"""
+        if scorecards and all(
+                s.survey_excluded is not None for s in scorecards):
+            return sum(s.survey_excluded for s in scorecards)
         figures = period_figures(
             [s.agency.id for s in scorecards],
             period.start_date, period.end_date)

@@ -158,6 +158,9 @@ class TestNetworks:
         assert address_in_networks('10.20.2.1', networks) is False
         assert address_in_networks('2001:db8:0:1::5', networks) is True
         assert address_in_networks('2001:db9::1', networks) is False
+        # an IPv4 client seen by a dual-stack listener
+        assert address_in_networks('::ffff:10.20.1.77', networks) is True
+        assert address_in_networks('::ffff:10.20.2.1', networks) is False
 
     def test_address_in_networks_bad_or_empty(self):
         networks = parse_networks('10.20.1.0/24')
@@ -167,8 +170,8 @@ class TestNetworks:
         assert address_in_networks('10.20.1.5', []) is False
 
     def test_ipv4_address_not_in_ipv6_network(self):
-        # ::ffff:10.20.1.5 is not matched against an IPv4 range, and an
-        # IPv4 address is not compared with an IPv6 range
+        # an IPv4 address is not compared with an IPv6 range, nor an IPv6
+        # address with an IPv4 one
         assert address_in_networks(
             '10.20.1.5', parse_networks('::/0')) is False
         assert address_in_networks(

@@ -105,6 +105,12 @@ class IntegrityTestCase(unittest.TestCase):
         self.assertEqual(
             integrity.signals(NOW, opened=opened, min_seconds=5), [])
         self.assertEqual(integrity.signals(NOW, opened=None), [])
+        # posted without the questionnaire ever being shown
+        self.assertEqual(
+            integrity.signals(NOW, opened=None, form_shown=False),
+            [('too_fast', 'form not shown')])
+        self.assertEqual(integrity.signals(
+                NOW, opened=None, form_shown=False, min_seconds=0), [])
 
     def test_honeypot(self):
         self.assertEqual(

@@ -58,6 +58,18 @@ class PublicSatisfactionTestCase(ModuleTestCase):
         with self.assertRaises(AccessError):
             Questionnaire.delete([questionnaire])
         self.assertEqual(Question(question.id).text, question.text)
+        # nor its choices: their values are what the answers hold
+        Choice = pool.get('satisfaction.question.choice')
+        choice = [q for q in questionnaire.questions
+            if q.choices][0].choices[0]
+        with self.assertRaises(AccessError):
+            Choice.write([choice], {'value': 'x', 'label': "Changed"})
+        with self.assertRaises(AccessError):
+            Choice.delete([choice])
+        with self.assertRaises(AccessError):
+            Choice.create([{'question': choice.question.id, 'value': 'new',
+                        'label': "New"}])
+        self.assertEqual(Choice(choice.id).value, choice.value)
 
         Questionnaire.new_version([questionnaire])
         versions = Questionnaire.search(

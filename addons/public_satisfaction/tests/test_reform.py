@@ -11,6 +11,7 @@ from decimal import Decimal
 from sql import Literal
 
 from trytond.model.exceptions import AccessError
+from trytond.modules.reform_evaluation.exceptions import TransitionError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -173,6 +174,9 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         Transaction().connection.cursor().execute(*table.update(
                 [table.excluded], [Literal(True)],
                 where=table.id == answers[0].id))
+        # counted when the scorecards are computed (frozen with them)
+        self.assertEqual(PeriodExport.excluded_answers(period, scorecards), 0)
+        Scorecard.compute(scorecards)
         self.assertEqual(PeriodExport.excluded_answers(period, scorecards), 1)
 
         # The scorecard shows the flagged and excluded rates: B has 3
@@ -221,6 +225,15 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertEqual(
             {agency: lines(agency)[0].rank for agency in (a, b, c)},
             {b: 1, a: 2, c: 3})
+
+        # Flagged answers waiting for review hold the publication back
+        Response.write([answers[1]], {'review_state': 'pending'})
+        pending = Response.search([('review_state', '=', 'pending')])
+        self.assertIn(answers[1], pending)
+        with self.assertRaises(TransitionError) as error:
+            Period.publish([period])
+        self.assertIn(f': {len(pending)} ', error.exception.message)
+        Response.review(pending, 'confirm', "Đã xác minh")
 
         # Publishing freezes everything, computed lines included
         Period.publish([period])

@@ -460,8 +460,9 @@ def _fresh_invitations(context, setup):
             order_by=[dossier.returned_date.desc, dossier.id.desc],
             limit=100))
     ids = [r[0] for r in cursor if _eligible(setup, *r[1:])]
-    counter_ids = ids[FRESH_INVITATIONS:FRESH_INVITATIONS + COUNTER_ANSWERS]
-    ids = ids[:FRESH_INVITATIONS]
+    # the most recent for the counter answers: in the current period
+    counter_ids = ids[:COUNTER_ANSWERS]
+    ids = ids[COUNTER_ANSWERS:COUNTER_ANSWERS + FRESH_INVITATIONS]
     if not ids:
         return []
     dossiers = Dossier.browse(ids)

@@ -232,6 +232,7 @@ def _build_period(context, year, state):
     Scorecard = pool.get('reform.scorecard')
     Line = pool.get('reform.scorecard.line')
     Agency = pool.get('one_stop.agency')
+    Dossier = pool.get('one_stop.dossier')
     rng = context.random
     code = f'CCHC-{year}'
     if Period.search([('code', '=', code)], limit=1):
@@ -322,6 +323,20 @@ def _build_period(context, year, state):
                         }))
         Scorecard.write(*to_write)
     if state == 'published':
+        from .statistics import utc_bounds
+
+        # The evaluators reviewed the flagged answers before publishing
+        Response = pool.get('satisfaction.response')
+        low, high = utc_bounds(
+            period.start_date, period.end_date, Dossier.timezone())
+        pending = Response.search([
+                ('review_state', '=', 'pending'),
+                ('invitation.returned_date', '>=', low),
+                ('invitation.returned_date', '<', high),
+                ])
+        if pending:
+            Response.review(
+                pending, 'confirm', "Đã gọi điện xác minh với công dân")
         Period.publish([period])
         # The date of the publication is not part of the published content
         table = Period.__table__()

@@ -624,7 +624,9 @@ def test_survey_post_rate_limits(admin, direct, returned, server):
     statuses = [Browser(server).post(f's/{token}', {'action': 'answer'})
         .status for _ in range(10)]
     assert statuses == [422] * 10
-    assert_page(Browser(server).post(f's/{token}', VALID), 429)
+    refused = Browser(server).post(f's/{token}', VALID)
+    assert_page(refused, 429)
+    assert refused.headers['Retry-After'] == '600'  # the token's window
     assert not responses(admin, dossier_id)
 
     # Per address: 60 posts a minute, whatever the tokens; a centre's
@@ -634,6 +636,8 @@ def test_survey_post_rate_limits(admin, direct, returned, server):
     statuses = {phone.post(f's/B{i:021d}', VALID).status
         for i in range(60)}
     assert statuses == {404}
-    assert_page(phone.post(f's/{other}', VALID), 429)
+    refused = phone.post(f's/{other}', VALID)
+    assert_page(refused, 429)
+    assert refused.headers['Retry-After'] == '60'  # the address's window
     # another phone may answer
     assert Browser(server).post(f's/{other}', VALID).status == 200

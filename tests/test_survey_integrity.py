@@ -219,3 +219,41 @@ def test_review_only_by_evaluators(server, admin, direct, world):
         clerk.model('satisfaction.response').review(
             [response['id']], 'exclude', "ép buộc")
     assert not response_of(admin, dossier_id)['excluded']
+
+
+def test_evaluator_sees_what_to_review(server, admin, direct, world):
+    "Agency, counter, dossier code and signals, without reading the dossier"
+    dossier_id = returned_dossier(admin, world)
+    token = direct.token(dossier_id)
+    # from the counter's network, without opening the form first
+    assert Browser(server, new_address()).post(
+        f's/{token}', VALID).status == 200
+    code, = [d['code'] for d in admin.model('one_stop.dossier').read(
+            [dossier_id], ['code'])]
+
+    login = 'evaluator_' + unique_agency_code().lower()
+    group_id, = admin.model('res.group').search(
+        [('name', '=', "Satisfaction Evaluator")], 0, None, None)
+    admin.model('res.user').create([{
+                'name': "Người đánh giá", 'login': login,
+                'password': 'Evaluator-Secret-2025', 'language': None,
+                'groups': [('add', [group_id])]}])
+    evaluator = server.client(login, 'Evaluator-Secret-2025')
+    Response = evaluator.model('satisfaction.response')
+    response, = Response.search_read(
+        [('review_state', '=', 'pending'), ('agency', '=', world['agency']),
+            ('invitation.dossier', '=', dossier_id)],
+        0, None, None,
+        ['dossier_code', 'agency', 'counter', 'signals', 'rec_name',
+            'invitation.rec_name'])
+    assert response['dossier_code'] == code
+    assert response['rec_name'] == code
+    assert response['invitation.']['rec_name'] == code
+    assert response['agency'] == world['agency']
+    assert response['counter'] == world['counter']
+    signals = response['signals'].split(', ')
+    assert signals[0] == "Sent from a Counter Network"
+    assert "Completed Too Fast" in signals
+    # the dossier itself stays out of reach
+    with pytest.raises(RPCError):
+        evaluator.model('one_stop.dossier').read([dossier_id], ['code'])

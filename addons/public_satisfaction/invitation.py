@@ -7,7 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import tokens
 
@@ -106,6 +106,11 @@ class Invitation(ModelSQL, ModelView):
                     (t.returned_date, Index.Range())),
                 })
         cls._order = [('issued_date', 'DESC'), ('id', 'DESC')]
+
+    def get_rec_name(self, name):
+        "The code of the dossier (not personal data; the dossier may be not)"
+        with without_check_access():
+            return self.__class__(self.id).dossier.code
 
     @classmethod
     def now(cls):
@@ -235,8 +240,10 @@ class Invitation(ModelSQL, ModelView):
         dossier_code = (dossier_code or '').strip().upper()
         if not short_code or not dossier_code or len(dossier_code) > 40:
             return None
+        # 'where': a subquery on the dossier codes (indexed), not a join of
+        # every open invitation to its dossier filtered afterwards
         for invitation in cls.search([
-                    ('dossier.code', '=', dossier_code),
+                    ('dossier', 'where', [('code', '=', dossier_code)]),
                     ('state', 'in', list(OPEN_STATES)),
                     ]):
             if tokens.short_code_equal(invitation.short_code, short_code):

@@ -4,6 +4,7 @@
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin,
+    Index,
     ModelSQL,
     ModelView,
     Unique,
@@ -112,6 +113,7 @@ class Questionnaire(DeactivableMixin, ModelSQL, ModelView):
 class Question(sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Satisfaction Question"
     __name__ = 'satisfaction.question'
+    _rec_name = 'text'
 
     questionnaire = fields.Many2One(
         'satisfaction.questionnaire', "Questionnaire", required=True,
@@ -196,6 +198,13 @@ class QuestionChoice(sequence_ordered(), ModelSQL, ModelView):
         ondelete='CASCADE')
     value = fields.Char("Value", required=True)
     label = fields.Char("Label", required=True, translate=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # the choices of the questions, read for every survey form
+        cls._sql_indexes.add(Index(t, (t.question, Index.Equality())))
 
     @classmethod
     def _check_questionnaires(cls, choices):

@@ -13,15 +13,18 @@ import math
 from io import BytesIO
 from types import SimpleNamespace
 
+from genshi.filters import Translator
+
 from trytond.modules.one_stop.report import (
     SelfContainedHTMLReport, format_dmy, to_local)
 from trytond.pool import Pool
+from trytond.report.report import MIMETYPES, TranslateFactory
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
 try:
     import qrcode
-    from qrcode.image.pil import PilImage
+    from PIL import Image
 except ImportError:  # the qrcode extra of trytond is not installed
     qrcode = None
 
@@ -48,21 +51,33 @@ def qrcode_image(data, symbol_mm):
         return None
     qr = qrcode.QRCode(
         error_correction=qrcode.ERROR_CORRECT_M,
-        box_size=QRCODE_BOX, border=QRCODE_BORDER,
-        image_factory=PilImage)
+        box_size=QRCODE_BOX, border=QRCODE_BORDER)
     qr.add_data(data)
     qr.make(fit=True)
     modules = qr.modules_count
     step = QRCODE_MODULE_STEP_MM
     module_mm = math.ceil(symbol_mm / modules / step) * step
-    output = BytesIO()
-    qr.make_image().save(output)
-    png = base64.b64encode(output.getvalue()).decode('ascii')
+    png = base64.b64encode(_png(qr.get_matrix())).decode('ascii')
     return SimpleNamespace(
         data_uri=f'data:image/png;base64,{png}',
         width_mm=round((modules + 2 * QRCODE_BORDER) * module_mm, 3),
         symbol_mm=round(modules * module_mm, 3),
         version=qr.version)
+
+
+def _png(matrix):
+    """The PNG of the QR code matrix (quiet zone included), QRCODE_BOX
+    pixels a module, black on white, 1 bit: the image of qrcode's PilImage,
+    pixel for pixel, without drawing each module as a rectangle (one pixel
+    a module, then enlarged without smoothing)"""
+    size = len(matrix)
+    image = Image.new('1', (size, size), 1)
+    image.putdata([0 if dark else 1 for row in matrix for dark in row])
+    image = image.resize(
+        (size * QRCODE_BOX, size * QRCODE_BOX), Image.Resampling.NEAREST)
+    output = BytesIO()
+    image.save(output, format='PNG')
+    return output.getvalue()
 
 
 def format_short_code(code):
@@ -71,7 +86,86 @@ def format_short_code(code):
     return ' '.join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-class _HTMLReport(SelfContainedHTMLReport):
+class _MemoTranslateFactory(TranslateFactory):
+    "Each text translated once per document (the labels repeat)"
+
+    def __init__(self, report_name, translation):
+        super().__init__(report_name, translation)
+        self._texts = {}
+
+    def gettext(self, text):
+        try:
+            return self._texts[text]
+        except KeyError:
+            result = self._texts[text] = super().gettext(text)
+            return result
+
+
+class PreparedTemplateMixin:
+    """Report.render with the template parsed and prepared once per process
+
+    The cache of ir.action.report keeps the template and hands out shallow
+    copies; Report.render prepares each copy (every expression compiled
+    again for every document).  Here the template kept is prepared, with
+    its i18n directives, and the copies share its prepared stream (Genshi's
+    __setstate__ only resets the filters).  The cache is cleared when the
+    action changes."""
+    # the Genshi serializer, None: the template's (as Report.render)
+    _serializer = None
+    # None: as the action says (report.translatable)
+    _translatable = None
+
+    @classmethod
+    def render(cls, report, report_context):
+        template = report.get_template_cached()
+        if template is None:
+            template = cls._prepared_template(report)
+            report.set_template_cached(template)
+            template = report.get_template_cached() or template
+        translatable = cls._translatable
+        if translatable is None:
+            translatable = report.translatable
+        if translatable:
+            # the filter of Report._callback_loader; the i18n directives,
+            # attached when prepared, take their gettext from the context
+            # that this filter fills
+            pool = Pool()
+            Translation = pool.get('ir.translation')
+            translate = _MemoTranslateFactory(cls.__name__, Translation)
+            template.filters.append(Translator(translate))
+            report_context = report_context.copy()
+            report_context['gettext'] = translate.gettext
+            report_context['ngettext'] = translate.ngettext
+        stream = template.generate(**report_context)
+        if cls._serializer:
+            return stream.render(cls._serializer, encoding=None)
+        data = stream.render()
+        if hasattr(data, 'getvalue'):
+            data = data.getvalue()
+        return data
+
+    @classmethod
+    def _prepared_template(cls, report):
+        "Parse the template, attach its i18n directives and prepare it"
+        import relatorio.reporting
+        loader = relatorio.reporting.MIMETemplateLoader()
+        klass = loader.factories[loader.get_type(
+                MIMETYPES[report.template_extension])]
+        template = klass(BytesIO(report.report_content))
+        translatable = cls._translatable
+        if translatable is None:
+            translatable = report.translatable
+        if translatable and hasattr(template, 'add_directives'):
+            pool = Pool()
+            Translation = pool.get('ir.translation')
+            template.add_directives(Translator.NAMESPACE, Translator(
+                    TranslateFactory(cls.__name__, Translation)))
+        if hasattr(template, '_prepare_self'):
+            template._prepare_self()
+        return template
+
+
+class _HTMLReport(PreparedTemplateMixin, SelfContainedHTMLReport):
     """With _page_width_mm, the page is as high as its content (a roll of a
     thermal printer): the HTML is laid out on a very high page, then again
     on a page cut below the content."""

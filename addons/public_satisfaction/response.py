@@ -1,6 +1,8 @@
 # This file is part of the public_satisfaction module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
+from sql.conditionals import Coalesce
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError
@@ -65,6 +67,19 @@ class Response(ModelSQL, ModelView):
     reviews = fields.One2Many(
         'satisfaction.response.review', 'response', "Reviews",
         readonly=True)
+    # What the evaluators need to review an answer without reading the
+    # dossier (its applicant is no business of theirs): the snapshot of the
+    # invitation and the dossier's code
+    dossier_code = fields.Function(
+        fields.Char("Dossier Code"), 'get_dossier_code')
+    agency = fields.Function(
+        fields.Many2One('one_stop.agency', "Agency"), 'get_snapshot',
+        searcher='search_snapshot')
+    counter = fields.Function(
+        fields.Many2One('one_stop.counter', "Counter"), 'get_snapshot',
+        searcher='search_snapshot')
+    signals = fields.Function(
+        fields.Char("Signals"), 'get_signals')
 
     @classmethod
     def __setup__(cls):
@@ -76,7 +91,11 @@ class Response(ModelSQL, ModelView):
             ]
         cls._sql_indexes.update({
                 Index(t, (t.dossier, Index.Equality())),
-                Index(t, (t.device_hash, Index.Equality()),
+                # The same-device count of submit(): trytond searches a
+                # Char that is not required as COALESCE(column, ''), which
+                # an index of the bare column does not serve (a sequential
+                # scan of the responses on every answer, docs/performance.md)
+                Index(t, (Coalesce(t.device_hash, ''), Index.Equality()),
                     (t.submitted_date, Index.Range())),
                 Index(t, (t.review_state, Index.Equality()),
                     where=t.review_state == 'pending'),
@@ -184,7 +203,35 @@ class Response(ModelSQL, ModelView):
                         } for r in responses])
 
     def get_rec_name(self, name):
-        return self.dossier.rec_name
+        return self.dossier_code
+
+    @classmethod
+    def get_dossier_code(cls, responses, name):
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        with without_check_access():
+            dossiers = Dossier.browse([r.dossier.id for r in responses])
+            codes = {d.id: d.code for d in dossiers}
+        return {r.id: codes[r.dossier.id] for r in responses}
+
+    @classmethod
+    def get_snapshot(cls, responses, name):
+        return {r.id: getattr(r.invitation, name).id
+            if getattr(r.invitation, name) else None for r in responses}
+
+    @classmethod
+    def search_snapshot(cls, name, clause):
+        nested = clause[0][len(name):]
+        return [(f'invitation.{name}{nested}',) + tuple(clause[1:])]
+
+    @classmethod
+    def get_signals(cls, responses, name):
+        "The reasons of the flags, in the user's language"
+        pool = Pool()
+        Flag = pool.get('satisfaction.response.flag')
+        labels = dict(Flag.fields_get(['reason'])['reason']['selection'])
+        return {r.id: ', '.join(labels.get(f.reason, f.reason)
+                for f in r.flags) or None for r in responses}
 
     @classmethod
     def write(cls, *args):
@@ -251,6 +298,8 @@ class Response(ModelSQL, ModelView):
             same_device=same_device,
             print_seconds=configuration.print_seconds or 0,
             min_seconds=configuration.min_seconds or 0,
+            form_shown=(not client
+                or invitation.form_opened_date is not None),
             device_limit=configuration.device_limit or 0)
         comment = None
         lines = []

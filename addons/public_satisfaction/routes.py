@@ -42,7 +42,7 @@ from . import answers, integrity, tokens
 from .invitation import OPEN_STATES
 from .pages import (
     LANGUAGE_NAMES, LANGUAGES, UNHAPPY, language_of, local_dmy,
-    question_views, render_page)
+    question_count, question_specs, question_views, render_page)
 
 SECTION = 'public_satisfaction'
 MAX_BODY = config.getint(SECTION, 'max_body', default=16 * 1024)
@@ -73,7 +73,7 @@ class SlidingWindow:
         self.limit_option, self.default_limit = limit_option, limit
         self.window_option, self.default_window = window_option, window
         self._events = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # hit() adds under its own lock
 
     @property
     def limit(self):
@@ -127,7 +127,8 @@ class SlidingWindow:
             events = self._recent(key, now)
             if events is not None and len(events) >= self.limit:
                 return False
-        self.add(key)
+            # in the same lock: a concurrent hit must see this one
+            self.add(key)
         return True
 
     def clear(self):
@@ -213,9 +214,14 @@ def _read_form(request):
     "Return the form as a dict of lists, or None when it is too large"
     if _body_too_large(request):
         return None
+    # Without a Content-Length (chunked), werkzeug silently cuts the body
+    # at max_content_length: allow one byte more to tell it was longer.
+    request.max_content_length = MAX_BODY + 1
     try:
         form = request.form
     except RequestEntityTooLarge:
+        return None
+    if request.stream.tell() > MAX_BODY:
         return None
     return {key: form.getlist(key) for key in form.keys()}
 
@@ -252,16 +258,18 @@ def _find_locked(Invitation, token):
     """
     if backend.name != 'postgresql':
         return Invitation.find_by_token(token, lock=True)
-    invitation = Invitation.find_by_token(token)
-    if invitation is not None:
-        table = Invitation.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute('SET LOCAL lock_timeout = %d' % (LOCK_TIMEOUT * 1000))
-        cursor.execute(*table.select(
-                table.id, where=table.id == invitation.id,
-                for_=For('UPDATE')))
-        invitation = Invitation(invitation.id)
-    return invitation
+    if not tokens.is_well_formed_token(token):
+        return None
+    # found and locked in one query (the unique index of token_hash), as
+    # Invitation.find_by_token finds it
+    table = Invitation.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SET LOCAL lock_timeout = %d' % (LOCK_TIMEOUT * 1000))
+    cursor.execute(*table.select(
+            table.id, where=table.token_hash == tokens.hash_token(token),
+            limit=1, for_=For('UPDATE')))
+    row = cursor.fetchone()
+    return Invitation(row[0]) if row else None
 
 
 def _mark_opened(request, invitation):
@@ -277,13 +285,43 @@ def _busy(func):
         try:
             return func(request, pool, *args, **kwargs)
         except backend.DatabaseOperationalError:
-            with Transaction().start(pool.database_name, 0, readonly=True):
-                path = request.path.split('/', 2)[-1]
-                page = Page(request, pool.database_name, path)
-                return page.error(
-                    'busy', HTTPStatus.SERVICE_UNAVAILABLE,
-                    headers={'Retry-After': '5'})
+            try:
+                with Transaction().start(
+                        pool.database_name, 0, readonly=True):
+                    path = request.path.split('/', 2)[-1]
+                    page = Page(request, pool.database_name, path)
+                    return page.error(
+                        'busy', HTTPStatus.SERVICE_UNAVAILABLE,
+                        headers={'Retry-After': '5'})
+            except Exception:
+                # the database is out of reach (restarting): a page that
+                # needs none of it
+                return _unreachable()
     return wrapper
+
+
+def _unreachable():
+    response = Response(
+        UNREACHABLE_PAGE, status=HTTPStatus.SERVICE_UNAVAILABLE,
+        content_type='text/html; charset=utf-8')
+    response.headers.update(SECURITY_HEADERS)
+    response.headers['Retry-After'] = '30'
+    return response
+
+
+# Vietnamese first, then English: no translation can be read without the
+# database
+UNREACHABLE_PAGE = (
+    '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<title>Hệ thống đang bận</title></head><body>'
+    '<h1>Hệ thống đang bận</h1>'
+    '<p>Xin vui lòng thử lại sau ít phút. Nếu bạn vừa gửi câu trả lời, '
+    'hãy mở lại đường dẫn khảo sát: trang sẽ cho biết câu trả lời đã được '
+    'ghi nhận hay chưa.</p>'
+    '<p lang="en">The service is busy: please try again in a few minutes. '
+    'If you had just sent your answers, open the survey link again: it '
+    'tells whether they were recorded.</p></body></html>')
 
 
 # Browsers send "Origin: null" with the forms of a page served with
@@ -307,15 +345,22 @@ def survey(request, pool, token):
     closed = _closed(page, invitation)
     if closed:
         return closed
+    Agency = pool.get('one_stop.agency')
+    Procedure = pool.get('one_stop.procedure')
+    # taken before the write, which would make the invitation read again
+    agency_id, procedure_id = invitation.agency.id, invitation.procedure.id
+    questionnaire, expiry = invitation.questionnaire, invitation.expiry
     _mark_opened(request, invitation)
     with Transaction().set_context(language=page.lang):
-        invitation = Invitation(invitation.id)
+        # only the translated names, not the invitation again
+        agency = Agency(agency_id)
+        procedure = Procedure(procedure_id)
         return page.respond(
             'invitation',
-            agency=invitation.agency.name,
-            procedure=invitation.procedure.name,
-            date=local_dmy(invitation.expiry),
-            count=len(invitation.questionnaire.questions),
+            agency=agency.name,
+            procedure=procedure.name,
+            date=local_dmy(expiry),
+            count=question_count(questionnaire),
             form_url=page.url(f's/{token}/form'),
             post_url=page.url(f's/{token}', with_lang=False))
 
@@ -327,14 +372,17 @@ def _submit(request, pool, token):
     # Count once per request, not once per retry of the transaction
     if not getattr(request, '_satisfaction_counted', False):
         request._satisfaction_counted = True
-        request._satisfaction_allowed = (
-            survey_limiter.hit(client_address(request))
-            and token_limiter.hit(tokens.hash_token(token)
-                if tokens.is_well_formed_token(token) else ''))
+        # the limiter that refuses tells when to come back
+        request._satisfaction_refused_by = next(
+            (limiter for limiter, key in [
+                    (survey_limiter, client_address(request)),
+                    (token_limiter, tokens.hash_token(token)
+                        if tokens.is_well_formed_token(token) else ''),
+                    ] if not limiter.hit(key)), None)
     form = _read_form(request)
     page = Page(request, pool.database_name, f's/{token}', form=form)
-    if not request._satisfaction_allowed:
-        return page.too_many(survey_limiter.window)
+    if request._satisfaction_refused_by is not None:
+        return page.too_many(request._satisfaction_refused_by.window)
     if form is None:
         return page.too_large()
     actions = form.get('action') or []
@@ -354,7 +402,7 @@ def _submit(request, pool, token):
                 })
         return page.respond('declined')
 
-    specs = Response_.question_specs(invitation.questionnaire)
+    specs = question_specs(invitation.questionnaire)
     result = answers.validate(specs, form)
     if not result.valid:
         questions = question_views(
@@ -397,13 +445,14 @@ def survey_form(request, pool, token):
     closed = _closed(page, invitation)
     if closed:
         return closed
+    questionnaire = invitation.questionnaire  # before the write
     if request.method == 'GET':
         # when the questions were first shown: an answer much faster than
         # reading them is flagged
         invitation.mark_form_opened()
-    questions = question_views(invitation.questionnaire, page.lang)
+    # the blank form, its HTML cached per questionnaire version
     return page.respond(
-        'form', questions=questions, invalid=[], form_error=None,
+        'form', questionnaire=questionnaire,
         post_url=page.url(f's/{token}', with_lang=False))
 
 
@@ -440,7 +489,9 @@ def poster(request, pool):
         return page.too_large()
     dossier_code = (form.get('dossier') or [''])[0][:40]
     short_code = (form.get('code') or [''])[0][:40]
-    invitation = Invitation.find_by_codes(dossier_code, short_code)
+    invitation = None
+    if '\x00' not in dossier_code:  # PostgreSQL refuses a NUL in text
+        invitation = Invitation.find_by_codes(dossier_code, short_code)
     if invitation is None:
         # The same answer whatever was wrong: nothing about any dossier
         poster_limiter.add(address)

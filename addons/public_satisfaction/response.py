@@ -1,11 +1,12 @@
 # This file is part of the public_satisfaction module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
+from sql import Null
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, Unique, fields
-from trytond.model.exceptions import AccessError
+from trytond.model import Check, Index, ModelSQL, ModelView, Unique, fields
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -331,10 +332,21 @@ class Response(ModelSQL, ModelView):
                                 {'reason': r, 'detail': d or None}
                                 for r, d in found])],
                     }])
-        Invitation.write([invitation], {
-                'state': 'answered',
-                'answered_date': now,
-                })
+        # One UPDATE: the caller holds the invitation's lock and checked it
+        # is open; the ORM's write would read it again (hot path of the
+        # answers at the peak hour, bench/survey_load.py)
+        table = Invitation.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.state, table.answered_date, table.write_date,
+                    table.write_uid],
+                ['answered', now, now, Transaction().user],
+                where=table.id == invitation.id))
+        # as the ORM's write does: no cached copy keeps the old state
+        transaction = Transaction()
+        transaction.counter += 1
+        invitation._local_cache.pop(invitation.id, None)
+        for cache in transaction.cache.values():
+            cache.get(Invitation.__name__, {}).pop(invitation.id, None)
         return response
 
 
@@ -456,10 +468,9 @@ class Answer(ModelSQL, ModelView):
         ondelete='RESTRICT')
     element = fields.Function(
         fields.Selection(ELEMENTS, "Element"), 'get_element')
-    value = fields.Integer(
-        "Rating", readonly=True,
-        domain=['OR', ('value', '=', None),
-            [('value', '>=', 1), ('value', '<=', 5)]])
+    # 1 to 5: checked by the database and by create(), not by a field
+    # domain, whose validation reads every answer again after its insert
+    value = fields.Integer("Rating", readonly=True)
     not_applicable = fields.Boolean("Not Applicable", readonly=True)
     choice = fields.Char("Choice", readonly=True)
     text = fields.Text("Text", readonly=True)
@@ -469,6 +480,12 @@ class Answer(ModelSQL, ModelView):
         super().__setup__()
         cls.__access__.add('response')
         t = cls.__table__()
+        cls._sql_constraints += [
+            ('value_range',
+                Check(t, (t.value == Null)
+                    | ((t.value >= 1) & (t.value <= 5))),
+                'public_satisfaction.msg_answer_value_range'),
+            ]
         cls._sql_indexes.update({
                 Index(t, (t.response, Index.Equality())),
                 # The unsatisfied dossiers of Decision 766 (bench/scorecard.py)
@@ -478,6 +495,15 @@ class Answer(ModelSQL, ModelView):
 
     def get_element(self, name):
         return self.question.element
+
+    @classmethod
+    def create(cls, vlist):
+        for values in vlist:
+            value = values.get('value')
+            if value is not None and not 1 <= value <= 5:
+                raise ValidationError(gettext(
+                        'public_satisfaction.msg_answer_value_range'))
+        return super().create(vlist)
 
     @classmethod
     def write(cls, *args):

@@ -1,7 +1,7 @@
 # This file is part of the public_satisfaction module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -46,7 +46,15 @@ class PublicSatisfactionTestCase(ModuleTestCase):
         from trytond.modules.public_satisfaction.answers import validate
         result = validate(specs, {'q_overall': ['4']})
         self.assertTrue(result.valid)
-        Response.submit(invitation, result.answers)
+        response = Response.submit(invitation, result.answers)
+        self.assertEqual(Invitation(invitation.id).state, 'answered')
+        # a rating out of 1..5 is refused, whatever the path
+        Answer = pool.get('satisfaction.response.answer')
+        for value in [0, 6]:
+            with self.assertRaises(ValidationError):
+                Answer.create([{'response': response.id,
+                            'question': questionnaire.questions[0].id,
+                            'value': value}])
 
         questionnaire = Questionnaire(questionnaire.id)
         self.assertTrue(questionnaire.frozen)

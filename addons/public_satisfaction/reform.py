@@ -187,13 +187,18 @@ class Scorecard(metaclass=PoolMeta):
             else self.survey_excluded)
         return scoring.ratio(count or 0, self.survey_answered or 0)
 
+    def has_survey_criteria(self):
+        return any(
+            line.criterion.kind in SURVEY_KINDS for line in self.lines)
+
     def get_content(self):
         content = super().get_content()
-        content['survey'] = {
-            'answered': self.survey_answered,
-            'flagged': self.survey_flagged,
-            'excluded': self.survey_excluded,
-            }
+        if self.has_survey_criteria():
+            content['survey'] = {
+                'answered': self.survey_answered,
+                'flagged': self.survey_flagged,
+                'excluded': self.survey_excluded,
+                }
         return content
 
     @classmethod
@@ -221,6 +226,8 @@ class Scorecard(metaclass=PoolMeta):
                     Line.write(*pending)
             to_write = []
             for scorecard in scorecards:
+                if not scorecard.has_survey_criteria():
+                    continue
                 values = figures[scorecard.period.id, scorecard.agency.id]
                 to_write.extend(([scorecard], {
                             'survey_answered': values.answered,

@@ -273,7 +273,8 @@ class Response(ModelSQL, ModelView):
         Configuration = pool.get('satisfaction.configuration')
         questions = {
             q.code: q for q in invitation.questionnaire.questions}
-        now = Invitation.now()
+        # to the second, as the ORM stores the date of the response
+        now = Invitation.now().replace(microsecond=0)
         client = client or {}
         address = client.get('address') or ''
         prefix = integrity.ip_prefix(address)

@@ -3,6 +3,7 @@
 # license terms.
 import unittest
 from types import SimpleNamespace
+from unittest import mock
 
 from werkzeug.test import EnvironBuilder
 
@@ -21,8 +22,13 @@ class BusyPageTestCase(unittest.TestCase):
         request = Request(EnvironBuilder(
                 method='POST', path='/gone/s/QM0CYWGq4Qtfc2sKFKlLYx'
                 ).get_environ())
-        response = routes._busy(locked)(
-            request, SimpleNamespace(database_name=None))
+        # the outage: no transaction can start (a real PostgreSQL restart
+        # is in tests/test_crash_safety.py)
+        unreachable = backend.DatabaseOperationalError("connection refused")
+        with mock.patch.object(
+                routes.Transaction, 'start', side_effect=unreachable):
+            response = routes._busy(locked)(
+                request, SimpleNamespace(database_name='survey'))
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.headers['Retry-After'], '30')
         for name, value in routes.SECURITY_HEADERS.items():

@@ -42,8 +42,8 @@ import pytest
 from conftest import start_server, stop_server
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_rpc_access import unique_agency_code
-from test_survey_http import VALID, Browser, Direct, new_address
+from test_survey_http import (
+    VALID, Browser, Direct, new_address, survey_world)
 
 MODULES = ['public_satisfaction']
 MAX_BODY = 16 * 1024  # [public_satisfaction] max_body, the default
@@ -282,16 +282,7 @@ def direct(server):
 
 @pytest.fixture(scope='module')
 def world(admin):
-    agency_id, = admin.model('one_stop.agency').create([{
-                'name': "Sở Tư pháp", 'code': unique_agency_code(),
-                'kind': 'department'}])
-    procedure_id, = admin.model('one_stop.procedure').create([{
-                'code': 'FUZ.' + unique_agency_code(),
-                'name': "Cấp phiếu lý lịch tư pháp", 'level': 'province',
-                'processing_days': 3}])
-    party_id, = admin.model('party.party').create([{'name': "Lê Thị Hoa"}])
-    return {'agency': agency_id, 'procedure': procedure_id,
-        'party': party_id}
+    return survey_world(admin, 'FUZ')
 
 
 def returned_dossier(admin, world):

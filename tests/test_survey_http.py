@@ -159,18 +159,23 @@ def direct(server):
     return Direct(server)
 
 
-@pytest.fixture(scope='module')
-def world(admin):
+def survey_world(admin, prefix):
+    "An agency, a procedure (code prefix.<unique>) and an applicant"
     agency_id, = admin.model('one_stop.agency').create([{
                 'name': "Sở Tư pháp", 'code': unique_agency_code(),
                 'kind': 'department'}])
     procedure_id, = admin.model('one_stop.procedure').create([{
-                'code': 'SUR.' + unique_agency_code(),
+                'code': f'{prefix}.' + unique_agency_code(),
                 'name': "Cấp phiếu lý lịch tư pháp", 'level': 'province',
                 'processing_days': 3}])
     party_id, = admin.model('party.party').create([{'name': "Lê Thị Hoa"}])
     return {'agency': agency_id, 'procedure': procedure_id,
         'party': party_id}
+
+
+@pytest.fixture(scope='module')
+def world(admin):
+    return survey_world(admin, 'SUR')
 
 
 @pytest.fixture

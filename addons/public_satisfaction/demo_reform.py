@@ -232,7 +232,6 @@ def _build_period(context, year, state):
     Scorecard = pool.get('reform.scorecard')
     Line = pool.get('reform.scorecard.line')
     Agency = pool.get('one_stop.agency')
-    Dossier = pool.get('one_stop.dossier')
     rng = context.random
     code = f'CCHC-{year}'
     if Period.search([('code', '=', code)], limit=1):
@@ -323,17 +322,9 @@ def _build_period(context, year, state):
                         }))
         Scorecard.write(*to_write)
     if state == 'published':
-        from .statistics import utc_bounds
-
         # The evaluators reviewed the flagged answers before publishing
         Response = pool.get('satisfaction.response')
-        low, high = utc_bounds(
-            period.start_date, period.end_date, Dossier.timezone())
-        pending = Response.search([
-                ('review_state', '=', 'pending'),
-                ('invitation.returned_date', '>=', low),
-                ('invitation.returned_date', '<', high),
-                ])
+        pending = Response.pending_review(period.start_date, period.end_date)
         if pending:
             Response.review(
                 pending, 'confirm', "Đã gọi điện xác minh với công dân")

@@ -145,17 +145,10 @@ class Period(metaclass=PoolMeta):
     @ModelView.button
     def publish(cls, periods):
         "Flagged answers are reviewed before the figures are frozen"
-        pool = Pool()
-        Response = pool.get('satisfaction.response')
-        Dossier = pool.get('one_stop.dossier')
+        Response = Pool().get('satisfaction.response')
         for period in periods:
-            low, high = utc_bounds(
-                period.start_date, period.end_date, Dossier.timezone())
-            pending = Response.search_count([
-                    ('review_state', '=', 'pending'),
-                    ('invitation.returned_date', '>=', low),
-                    ('invitation.returned_date', '<', high),
-                    ])
+            pending = len(Response.pending_review(
+                    period.start_date, period.end_date))
             if pending:
                 raise TransitionError(gettext(
                         'public_satisfaction.msg_period_publish_pending',

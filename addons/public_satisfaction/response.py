@@ -16,6 +16,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from . import integrity
 from .answers import QuestionSpec
 from .questionnaire import ELEMENTS
+from .statistics import utc_bounds
 
 REVIEW_STATES = [
     ('none', "Not Flagged"),
@@ -205,6 +206,19 @@ class Response(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.dossier_code
+
+    @classmethod
+    def pending_review(cls, start, end):
+        """The flagged responses waiting for review of the results returned
+        from start to end (local dates, both included)"""
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        low, high = utc_bounds(start, end, Dossier.timezone())
+        return cls.search([
+                ('review_state', '=', 'pending'),
+                ('invitation.returned_date', '>=', low),
+                ('invitation.returned_date', '<', high),
+                ])
 
     @classmethod
     def get_dossier_code(cls, responses, name):

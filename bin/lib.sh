@@ -114,7 +114,10 @@ ensure_venv() {
     [ -n "$extras" ] && spec=".[$extras]"
     log "pip install -e '$spec'"
     (cd "$ROOT" && quiet pip-install "$VENV/bin/python" -m pip install -q -e "$spec")
-    echo "$hash ${extras:-base}" >"$stamp"
+    # one line per set of extras installed from these project files
+    { grep "^$hash " "$stamp" 2>/dev/null || true
+        echo "$hash ${extras:-base}"; } >"$stamp.new"
+    mv -f "$stamp.new" "$stamp"
 }
 
 # ensure_web: the sao web client in web/node_modules (npm ci when the
@@ -228,6 +231,19 @@ SQL
     export TRYTOND_DATABASE__URI=postgresql://tryton:tryton@localhost:$port/
 }
 
+# wsgi_middleware_config: the [wsgi middleware] section of every trytond
+# configuration of the project: refusals of trytond answered with their
+# own status (403, not 500), see addons/one_stop/http_errors.py.
+wsgi_middleware_config() {
+    printf '%s\n' '[wsgi middleware]' \
+        'http_errors = trytond.modules.one_stop.http_errors.HTTPErrorMiddleware'
+}
+
+# LOGGING_CONF: the logging configuration of trytond (--logconf), whose
+# formatter keeps the survey tokens out of every line.
+LOGGING_CONF=$ROOT/etc/logging.conf
+export LOGGING_CONF
+
 # write_demo_config: var/trytond-demo.conf for the SQLite demo served with
 # sao on DEMO_LISTEN (default localhost:8000).
 write_demo_config() {
@@ -242,6 +258,8 @@ language = vi
 [web]
 listen = ${DEMO_LISTEN:-localhost:8000}
 root = $SAO_ROOT
+
+$(wsgi_middleware_config)
 
 [session]
 # idle time (s) before the client asks for the password again
@@ -303,6 +321,8 @@ root = $SAO_ROOT
 # are trusted (werkzeug ProxyFix): 1 behind one nginx, 0 when clients
 # connect directly (then the headers are ignored).
 num_proxies = ${PROD_NUM_PROXIES:-0}
+
+$(wsgi_middleware_config)
 
 [session]
 # idle seconds before the client asks for the password again

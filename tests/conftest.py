@@ -31,6 +31,11 @@ base64(login:user id:session)``; model methods are
 ``model.<model name>.<method>`` whose last parameter is the context.
 Errors come back as ``{"error": [kind, args]}`` (e.g. ``["UserError",
 [message, description, domain]]``) and are raised here as ``RPCError``.
+
+The survey tests (tests/test_survey_*.py) share the fixtures ``server`` (the
+session's server with public_satisfaction, unless the module overrides it),
+``admin`` and ``direct`` (survey_world.Direct on server); survey_world.py
+has the rest of their world.
 """
 import base64
 import datetime as dt
@@ -51,7 +56,17 @@ import pytest
 
 ADMIN_PASSWORD = 'admin-Secret-2025'
 DEFAULT_MODULES = ('one_stop',)
+SURVEY_MODULES = ('public_satisfaction',)
 START_TIMEOUT = 120
+# As the project's servers run (bin/lib.sh): the middleware answering the
+# refusals of trytond with their status, the logging without tokens
+WSGI_MIDDLEWARE = (
+    '[wsgi middleware]',
+    'http_errors = trytond.modules.one_stop.http_errors.HTTPErrorMiddleware',
+    )
+LOGGING_CONF = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    'etc', 'logging.conf')
 ADMIN_TIMEOUT = 900
 
 
@@ -349,6 +364,7 @@ def start_server(directory, modules=DEFAULT_MODULES, languages=('vi',),
         'list = True',
         '[web]',
         f'listen = 127.0.0.1:{port}',
+        *WSGI_MIDDLEWARE,
         '[session]',
         # many logins from the same address in the tests
         'max_attempt = 1000',
@@ -383,10 +399,14 @@ def start_server(directory, modules=DEFAULT_MODULES, languages=('vi',),
         raise RuntimeError(
             f"trytond-admin failed ({result.returncode}):\n{output[-5000:]}")
 
+    logging_path = os.path.join(directory, 'logging.conf')
+    with open(LOGGING_CONF) as source, open(logging_path, 'w') as fp:
+        # INFO: the level of the request lines (checked for tokens)
+        fp.write(source.read().replace('level = WARNING', 'level = INFO'))
     log = open(log_path, 'w')
     process = subprocess.Popen(
-        # -vv: INFO, the level of the request lines (checked for tokens)
-        [*_script('trytond'), '-c', config_path, '-d', database, '-vv'],
+        [*_script('trytond'), '-c', config_path, '-d', database,
+            '--logconf', logging_path],
         env=env, stdin=subprocess.DEVNULL, stdout=log,
         stderr=subprocess.STDOUT)
     log.close()
@@ -454,3 +474,26 @@ def trytond_server(request, trytond_server_factory):
 def admin_rpc(trytond_server):
     "The admin's JSON-RPC client on trytond_server"
     return trytond_server.client()
+
+
+# --- the survey's test world (tests/test_survey_*.py, survey_world.py) ---
+
+@pytest.fixture(scope='module')
+def server(trytond_server_factory):
+    """The server of a survey test module: the session's one with
+    public_satisfaction; a module overrides it to have its own"""
+    return trytond_server_factory(SURVEY_MODULES)
+
+
+@pytest.fixture(scope='module')
+def admin(server):
+    "The admin's JSON-RPC client on server"
+    return server.client()
+
+
+@pytest.fixture(scope='module')
+def direct(server):
+    "Transactions opened in this process on the database of server"
+    # survey_world imports test_rpc_access, which imports this module
+    from survey_world import Direct
+    return Direct(server)

@@ -1,7 +1,3 @@
 # This file is part of the one_stop module.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-
-from . import http_errors
-
-http_errors.install()

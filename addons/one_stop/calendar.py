@@ -2,7 +2,7 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 from trytond.cache import Cache
-from trytond.model import ModelSingleton, ModelSQL, ModelView, Unique, fields
+from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 
 from . import workdays
@@ -57,18 +57,18 @@ class Holiday(ModelSQL, ModelView):
         pool = Pool()
         Configuration = pool.get('one_stop.configuration')
         holidays, working = cls.calendar()
+        _, weekend = Configuration.get_calendar()
         return workdays.add_working_days(
-            start, days, holidays, working,
-            Configuration(1).get_weekend())
+            start, days, holidays, working, weekend)
 
     @classmethod
     def count_working_days(cls, start, end):
         pool = Pool()
         Configuration = pool.get('one_stop.configuration')
         holidays, working = cls.calendar()
+        _, weekend = Configuration.get_calendar()
         return workdays.count_working_days(
-            start, end, holidays, working,
-            Configuration(1).get_weekend())
+            start, end, holidays, working, weekend)
 
     @classmethod
     def create(cls, vlist):
@@ -84,35 +84,3 @@ class Holiday(ModelSQL, ModelView):
     def delete(cls, holidays):
         cls._calendar_cache.clear()
         super().delete(holidays)
-
-
-class Configuration(ModelSingleton, ModelSQL, ModelView):
-    __string__ = "One-stop Configuration"
-    __name__ = 'one_stop.configuration'
-
-    timezone = fields.Char(
-        "Timezone", required=True,
-        help="Timezone of the agencies, used to tell the local date.")
-    weekend = fields.MultiSelection([
-            ('0', "Monday"),
-            ('1', "Tuesday"),
-            ('2', "Wednesday"),
-            ('3', "Thursday"),
-            ('4', "Friday"),
-            ('5', "Saturday"),
-            ('6', "Sunday"),
-            ], "Weekend Days", sort=False)
-
-    @staticmethod
-    def default_timezone():
-        return 'Asia/Ho_Chi_Minh'
-
-    @staticmethod
-    def default_weekend():
-        return ['5', '6']
-
-    def get_weekend(self):
-        weekend = self.weekend
-        if weekend is None:
-            weekend = self.default_weekend()
-        return frozenset(int(d) for d in weekend)

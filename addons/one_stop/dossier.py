@@ -3,7 +3,7 @@
 # terms.
 import datetime as dt
 from collections import defaultdict
-from zoneinfo import ZoneInfo
+from functools import wraps
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -15,6 +15,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .codes import format_dossier_code
 from .exceptions import TransitionError
+from .localtime import local_date
 from .workdays import timeliness
 
 OPEN_STATES = ['received', 'processing', 'supplement_requested']
@@ -29,12 +30,23 @@ STATES = [
     ]
 
 
-def local_date(datetime, timezone):
-    "Return the date in timezone of a naive UTC datetime"
-    if datetime is None:
-        return None
-    return (datetime.replace(tzinfo=dt.UTC)
-        .astimezone(ZoneInfo(timezone)).date())
+def transition(state, reason=False):
+    """Workflow.transition of dossiers to state, checked first: a move the
+    workflow does not allow is refused with a clear message (not silently
+    skipped), with reason the dossiers must carry one, and the move is
+    written in the history"""
+    def decorator(func):
+        moved = Workflow.transition(state)(func)
+
+        @wraps(func)
+        def wrapper(cls, dossiers, *args, **kwargs):
+            cls.check_transition(dossiers, state)
+            if reason:
+                cls.check_reason(dossiers)
+            cls.log_transition(dossiers, state)
+            return moved(cls, dossiers, *args, **kwargs)
+        return wrapper
+    return decorator
 
 
 class Dossier(Workflow, ModelSQL, ModelView):
@@ -233,7 +245,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
     def timezone(cls):
         pool = Pool()
         Configuration = pool.get('one_stop.configuration')
-        return Configuration(1).timezone
+        timezone, _ = Configuration.get_calendar()
+        return timezone
 
     @classmethod
     def today(cls):
@@ -394,16 +407,6 @@ class Dossier(Workflow, ModelSQL, ModelView):
                     for d in dossiers])
 
     @classmethod
-    def _transition(cls, dossiers, to_state):
-        "Log the move of dossiers to to_state, grouped by origin state"
-        by_state = {}
-        for dossier in dossiers:
-            if dossier.state != to_state:
-                by_state.setdefault(dossier.state, []).append(dossier)
-        for from_state, records in by_state.items():
-            cls.log_event(records, from_state, to_state)
-
-    @classmethod
     def check_reason(cls, dossiers):
         for dossier in dossiers:
             if not (dossier.reason or '').strip():
@@ -412,12 +415,17 @@ class Dossier(Workflow, ModelSQL, ModelView):
                         dossier=dossier.rec_name))
 
     @classmethod
+    def _state_label(cls, state):
+        return dict(cls.fields_get(['state'])['state']['selection']).get(
+            state, state)
+
+    @classmethod
     def check_transition(cls, dossiers, to_state):
-        "Refuse moves that the workflow does not allow, naming the dossier"
-        allowed = cls._transitions
+        """Refuse a move the workflow does not allow, naming the dossier
+        (Workflow.transition alone would silently leave it where it is)"""
         for dossier in dossiers:
-            if (dossier.state, to_state) not in allowed \
-                    and dossier.state != to_state:
+            if (dossier.state != to_state
+                    and (dossier.state, to_state) not in cls._transitions):
                 raise TransitionError(gettext(
                         'one_stop.msg_dossier_invalid_transition',
                         dossier=dossier.rec_name,
@@ -425,47 +433,38 @@ class Dossier(Workflow, ModelSQL, ModelView):
                         to_state=cls._state_label(to_state)))
 
     @classmethod
-    def _state_label(cls, state):
-        return dict(cls.fields_get(['state'])['state']['selection']).get(
-            state, state)
+    def log_transition(cls, dossiers, to_state):
+        "Write the move of dossiers to to_state in their history"
+        by_state = {}
+        for dossier in dossiers:
+            if dossier.state != to_state:
+                by_state.setdefault(dossier.state, []).append(dossier)
+        for from_state, records in by_state.items():
+            cls.log_event(records, from_state, to_state)
 
     @classmethod
     @ModelView.button
+    @transition('processing')
     def process(cls, dossiers):
-        cls.check_transition(dossiers, 'processing')
-        cls._transition(dossiers, 'processing')
-        cls._process(dossiers)
-
-    @classmethod
-    @Workflow.transition('processing')
-    def _process(cls, dossiers):
         pass
 
     @classmethod
     @ModelView.button
+    @transition('supplement_requested', reason=True)
     def request_supplement(cls, dossiers):
-        cls.check_transition(dossiers, 'supplement_requested')
-        cls.check_reason(dossiers)
-        cls._transition(dossiers, 'supplement_requested')
-        cls._request_supplement(dossiers)
-
-    @classmethod
-    @Workflow.transition('supplement_requested')
-    def _request_supplement(cls, dossiers):
         cls.write(dossiers, {
                 'supplement_requested_date': dt.datetime.now(),
                 })
 
     @classmethod
     @ModelView.button
+    @transition('received')
     def receive_supplement(cls, dossiers):
         "The citizen brought the missing documents: the clock runs again"
         pool = Pool()
         Holiday = pool.get('one_stop.holiday')
-        cls.check_transition(dossiers, 'received')
         today = cls.today()
         timezone = cls.timezone()
-        cls._transition(dossiers, 'received')
         for dossier in dossiers:
             requested = local_date(
                 dossier.supplement_requested_date, timezone) or today
@@ -475,23 +474,11 @@ class Dossier(Workflow, ModelSQL, ModelView):
             dossier.supplement_requested_date = None
             dossier.reason = None
         cls.save(dossiers)
-        cls._receive_supplement(dossiers)
-
-    @classmethod
-    @Workflow.transition('received')
-    def _receive_supplement(cls, dossiers):
-        pass
 
     @classmethod
     @ModelView.button
+    @transition('ready')
     def mark_ready(cls, dossiers):
-        cls.check_transition(dossiers, 'ready')
-        cls._transition(dossiers, 'ready')
-        cls._mark_ready(dossiers)
-
-    @classmethod
-    @Workflow.transition('ready')
-    def _mark_ready(cls, dossiers):
         now = dt.datetime.now()
         today = local_date(now, cls.timezone())
         for dossier in dossiers:
@@ -501,15 +488,9 @@ class Dossier(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @transition('returned')
     def return_result(cls, dossiers):
         "Hand the result over to the citizen (or post it)"
-        cls.check_transition(dossiers, 'returned')
-        cls._transition(dossiers, 'returned')
-        cls._return_result(dossiers)
-
-    @classmethod
-    @Workflow.transition('returned')
-    def _return_result(cls, dossiers):
         cls.write(dossiers, {
                 'returned_date': dt.datetime.now(),
                 'returned_by': Transaction().user or None,
@@ -517,28 +498,14 @@ class Dossier(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @transition('rejected', reason=True)
     def reject(cls, dossiers):
-        cls.check_transition(dossiers, 'rejected')
-        cls.check_reason(dossiers)
-        cls._transition(dossiers, 'rejected')
-        cls._reject(dossiers)
-
-    @classmethod
-    @Workflow.transition('rejected')
-    def _reject(cls, dossiers):
         pass
 
     @classmethod
     @ModelView.button
+    @transition('withdrawn', reason=True)
     def withdraw(cls, dossiers):
-        cls.check_transition(dossiers, 'withdrawn')
-        cls.check_reason(dossiers)
-        cls._transition(dossiers, 'withdrawn')
-        cls._withdraw(dossiers)
-
-    @classmethod
-    @Workflow.transition('withdrawn')
-    def _withdraw(cls, dossiers):
         pass
 
 

@@ -7,13 +7,14 @@ trytond 8.0 refuses a request whose Origin is another site with
 ``abort(403)`` outside the handler of its dispatch: the exception leaves
 the WSGI application and the server answers "500 Internal Server Error".
 The refusal is right; its status is not (a browser, a monitor and the tests
-of the public pages must see 403).  This middleware, installed as trytond
-installs its own (``app.wsgi_app = Middleware(app.wsgi_app)``), answers such
-an exception with its own status.
+of the public pages must see 403).  This middleware answers such
+an exception with its own status.  It is installed by the configuration
+of trytond::
+
+    [wsgi middleware]
+    http_errors = trytond.modules.one_stop.http_errors.HTTPErrorMiddleware
 """
 from werkzeug.exceptions import HTTPException
-
-from trytond.wsgi import app
 
 
 class HTTPErrorMiddleware:
@@ -27,7 +28,3 @@ class HTTPErrorMiddleware:
         except HTTPException as exception:
             return exception(environ, start_response)
 
-
-def install():
-    if not isinstance(app.wsgi_app, HTTPErrorMiddleware):
-        app.wsgi_app = HTTPErrorMiddleware(app.wsgi_app)

@@ -1,61 +1,16 @@
 # This file is part of the one_stop module.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-import base64
-import datetime as dt
-import struct
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from trytond.pool import Pool
 from trytond.report import Report
 
-try:
-    from trytond.tools.qrcode import generate_png
-except ImportError:  # the qrcode extra is not installed
-    generate_png = None
+from .localtime import format_dmy, to_local
+from .qrcodes import qrcode_image
 
-
-def to_local(datetime, timezone):
-    "Return the aware local datetime in timezone of a naive UTC datetime"
-    if datetime is None:
-        return None
-    if datetime.tzinfo is None:
-        datetime = datetime.replace(tzinfo=dt.UTC)
-    return datetime.astimezone(ZoneInfo(timezone))
-
-
-def format_dmy(value):
-    "Return the date (or datetime) as dd/mm/yyyy, the legal form"
-    if value is None:
-        return ''
-    return f'{value.day:02d}/{value.month:02d}/{value.year:04d}'
-
-
-QRCODE_BOX = 10  # pixels per module
-QRCODE_BORDER = 4  # modules of quiet zone, the minimum of ISO/IEC 18004
-QRCODE_MODULE_MM = 1  # printed size of a module: 21 mm at least
-
-
-def qrcode_image(code):
-    """Return (data: URI, width in mm) of a PNG QR code of code
-
-    Error correction M, the full quiet zone, a module of 1 mm."""
-    if not code or generate_png is None:
-        return None, 0
-    png = generate_png(
-        code, box_size=QRCODE_BOX, border=QRCODE_BORDER,
-        error_correction='M').getvalue()
-    # The width of the PNG is in its IHDR chunk, right after the signature
-    width, = struct.unpack('>I', png[16:20])
-    data = base64.b64encode(png).decode('ascii')
-    return (f'data:image/png;base64,{data}',
-        width // QRCODE_BOX * QRCODE_MODULE_MM)
-
-
-def qrcode_data_uri(code):
-    "Return a PNG QR code of code as a data: URI"
-    return qrcode_image(code)[0]
+# the printed size of a module of the dossier code: 21 mm at least
+QRCODE_MODULE_MM = 1
 
 
 def _single_line(text):
@@ -126,7 +81,6 @@ class IntakeReceipt(SelfContainedHTMLReport):
         context['timezone'] = timezone
         context['local_datetime'] = lambda value: to_local(value, timezone)
         context['format_dmy'] = format_dmy
-        context['qrcode_data_uri'] = qrcode_data_uri
         context['receipt'] = lambda dossier: cls.receipt(dossier, timezone)
         return context
 
@@ -159,11 +113,11 @@ class IntakeReceipt(SelfContainedHTMLReport):
                 place.append(agency.address)
 
         phones = [applicant_contact(applicant, n) for n in ['phone', 'mobile']]
-        qrcode, qrcode_mm = qrcode_image(dossier.code)
+        qrcode = qrcode_image(dossier.code, module_mm=QRCODE_MODULE_MM)
         return SimpleNamespace(
             code=dossier.code or '',
-            qrcode=qrcode,
-            qrcode_mm=qrcode_mm,
+            qrcode=qrcode.data_uri if qrcode else None,
+            qrcode_mm=qrcode.width_mm if qrcode else 0,
             parent_agency=(parent.name or '').upper() if parent else '',
             agency=(agency.name or '').upper() if agency else '',
             applicant=(applicant.full_name or applicant.name or '')

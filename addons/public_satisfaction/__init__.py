@@ -2,7 +2,6 @@
 # the top level of this repository contains the full copyright notices and
 # license terms.
 
-from . import log_redaction
-from . import routes  # noqa: F401  (registers the citizen pages)
+from . import routes
 
-log_redaction.install()
+__all__ = ['routes']

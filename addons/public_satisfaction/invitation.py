@@ -3,20 +3,26 @@
 # license terms.
 import datetime as dt
 
+from sql import For
+
+from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
-from trytond.pool import Pool
+from trytond.modules.one_stop.localtime import utcnow
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
 from . import tokens
 
+# The invitations a citizen can still answer (until their expiry)
 OPEN_STATES = {'open', 'opened'}
 STATES = [
     ('open', "Invited"),
     ('opened', "Opened"),
     ('answered', "Answered"),
     ('declined', "Declined"),
+    ('expired', "Expired"),
     ('revoked', "Revoked"),
     ]
 TIMELINESS = [
@@ -30,16 +36,31 @@ CHANNELS = [
     ('online', "Online"),
     ('postal', "Public Postal Service"),
     ]
+# seconds to wait for the lock of an invitation that another request is
+# answering (PostgreSQL)
+LOCK_TIMEOUT = 5
 
 
-class Invitation(ModelSQL, ModelView):
+class Invitation(Workflow, ModelSQL, ModelView):
     """An invitation to rate one dossier, minted when its result is returned.
 
     The agency, counter, procedure, clerk, channel and timeliness are copied
     at that moment: later reorganisations must not move the answer.
+
+    Its life is a workflow: open (printed on the receipt) → opened (the
+    citizen looked at it) → answered or declined; expired when its validity
+    ends unanswered; revoked when a new code replaces it.  Every move is a
+    transition of this model, whoever makes it (the citizen's pages, the
+    answer, the counter, the cron).  Transitions take an optional ``dates``
+    mapping of invitation id to the date of the event, for importing a
+    history (default: now).
     """
     __string__ = "Satisfaction Invitation"
     __name__ = 'satisfaction.invitation'
+    # Not in ir.model.log: every move is dated on the invitation itself
+    # (and a revocation signed), and the log record cost a third of a
+    # citizen's request (docs/performance.md)
+    _log = False
 
     dossier = fields.Many2One(
         'one_stop.dossier', "Dossier", required=True, readonly=True,
@@ -87,7 +108,8 @@ class Invitation(ModelSQL, ModelView):
     returned_date = fields.DateTime("Result Returned", readonly=True)
 
     status = fields.Function(fields.Selection(
-            STATES + [('expired', "Expired")], "Status", sort=False),
+            STATES, "Status", sort=False,
+            help="The state, expired as soon as the validity ended."),
         'get_status', searcher='search_status')
 
     @classmethod
@@ -104,8 +126,25 @@ class Invitation(ModelSQL, ModelView):
                     where=t.state.in_(list(OPEN_STATES))),
                 Index(t, (t.agency, Index.Equality()),
                     (t.returned_date, Index.Range())),
+                Index(t, (t.expiry, Index.Range()),
+                    where=t.state.in_(list(OPEN_STATES))),
                 })
         cls._order = [('issued_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('open', 'opened'),
+            ('open', 'answered'),
+            ('opened', 'answered'),
+            ('open', 'declined'),
+            ('opened', 'declined'),
+            ('open', 'expired'),
+            ('opened', 'expired'),
+            ('open', 'revoked'),
+            ('opened', 'revoked'),
+            }
+
+    @classmethod
+    def default_state(cls):
+        return 'open'
 
     def get_rec_name(self, name):
         "The code of the dossier (not personal data; the dossier may be not)"
@@ -114,7 +153,7 @@ class Invitation(ModelSQL, ModelView):
 
     @classmethod
     def now(cls):
-        return dt.datetime.now()
+        return utcnow()
 
     def get_status(self, name):
         if self.state in OPEN_STATES and self.expiry < self.now():
@@ -125,8 +164,9 @@ class Invitation(ModelSQL, ModelView):
     def search_status(cls, name, clause):
         _, operator, value = clause[:3]
         now = cls.now()
+        overdue = [('state', 'in', list(OPEN_STATES)), ('expiry', '<', now)]
         if operator == '=' and value == 'expired':
-            return [('state', 'in', list(OPEN_STATES)), ('expiry', '<', now)]
+            return ['OR', ('state', '=', 'expired'), overdue]
         if operator == '=' and value in OPEN_STATES:
             return [('state', '=', value), ('expiry', '>=', now)]
         return [('state', operator, value)]
@@ -161,28 +201,31 @@ class Invitation(ModelSQL, ModelView):
         return Configuration(1).default_questionnaire
 
     @classmethod
-    def issue(cls, dossiers):
-        """Mint one open invitation per dossier, revoking the open ones.
+    def issue(cls, dossiers, dates=None):
+        """Mint one open invitation per dossier, revoking its open ones.
 
         The dossiers must be eligible; it is the caller's job to check.
-        """
+        dates maps a dossier id to the date the invitation is issued (an
+        import of history); default: now.  Return the invitations in the
+        order of dossiers."""
         pool = Pool()
         Configuration = pool.get('satisfaction.configuration')
         configuration = Configuration(1)
         key = Configuration.get_token_key()
         now = cls.now()
-        expiry = now + dt.timedelta(days=configuration.expiry_days)
-        previous = cls.search([
-                ('dossier', 'in', [d.id for d in dossiers]),
-                ('state', 'in', list(OPEN_STATES)),
-                ])
+        validity = dt.timedelta(days=configuration.expiry_days)
+        questionnaires = {}
         to_create = []
         for dossier in dossiers:
-            questionnaire = cls.questionnaire_for(dossier)
+            agency = dossier.agency
+            if agency.id not in questionnaires:
+                questionnaires[agency.id] = cls.questionnaire_for(dossier)
+            questionnaire = questionnaires[agency.id]
             if not questionnaire:
                 raise AccessError(gettext(
                         'public_satisfaction.msg_no_questionnaire',
-                        agency=dossier.agency.rec_name))
+                        agency=agency.rec_name))
+            issued = dates.get(dossier.id, now) if dates else now
             nonce = tokens.new_nonce()
             to_create.append({
                     'dossier': dossier.id,
@@ -191,38 +234,151 @@ class Invitation(ModelSQL, ModelView):
                         tokens.derive_token(key, nonce)),
                     'short_code': tokens.new_short_code(),
                     'state': 'open',
-                    'issued_date': now,
-                    'expiry': expiry,
+                    'issued_date': issued,
+                    'expiry': issued + validity,
                     'questionnaire': questionnaire.id,
-                    'agency': dossier.agency.id,
+                    'agency': agency.id,
                     'counter': dossier.counter.id if dossier.counter else None,
                     'procedure': dossier.procedure.id,
                     'clerk': (dossier.returned_by.id
                         if dossier.returned_by else None),
                     'channel': dossier.channel,
                     'timeliness': dossier.timeliness,
-                    'returned_date': dossier.returned_date or now,
+                    'returned_date': dossier.returned_date or issued,
                     })
+        previous = cls.search([
+                ('dossier', 'in', [d.id for d in dossiers]),
+                ('state', 'in', list(OPEN_STATES)),
+                ])
         invitations = cls.create(to_create)
         if previous:
             by_dossier = {i.dossier.id: i for i in invitations}
-            for invitation in previous:
-                cls.write([invitation], {
-                        'state': 'revoked',
-                        'revoked_date': now,
-                        'revoked_by': Transaction().user or None,
-                        'replaced_by': by_dossier[invitation.dossier.id].id,
-                        })
+            cls.revoke(previous, replaced_by={
+                    i.id: by_dossier[i.dossier.id] for i in previous})
         return invitations
 
     @classmethod
+    def _write_dates(cls, invitations, names, dates=None, state=None):
+        """Write in the fields names the date of its event of each invitation
+        (dates: {id: date}, default now) and, for a transition, its new
+        state, in one call: Workflow.transition then finds the state
+        written and writes nothing more (one UPDATE per event on the
+        citizen's pages, docs/performance.md)"""
+        now = cls.now()
+        by_date = {}
+        for invitation in invitations:
+            date = dates.get(invitation.id, now) if dates else now
+            by_date.setdefault(date, []).append(invitation)
+        to_write = []
+        for date, records in by_date.items():
+            values = dict.fromkeys(names, date)
+            if state:
+                values['state'] = state
+            to_write.extend((records, values))
+        if to_write:
+            cls.write(*to_write)
+
+    @classmethod
+    @Workflow.transition('opened')
+    def open(cls, invitations, dates=None, form=False):
+        """The citizen opened the link: nothing else is recorded; with form,
+        it was the questionnaire itself (see show_form)"""
+        names = ['opened_date'] + (['form_opened_date'] if form else [])
+        cls._write_dates(invitations, names, dates, 'opened')
+
+    @classmethod
+    def show_form(cls, invitations, dates=None):
+        """The questionnaire was shown: its first showing is recorded (an
+        answer much faster than reading it is flagged) and the invitation
+        opened"""
+        first = [i for i in invitations if not i.form_opened_date]
+        to_open = [i for i in first if i.state == 'open']
+        opened = [i for i in first if i.state != 'open']
+        cls.open(to_open, dates, form=True)
+        cls._write_dates(opened, ['form_opened_date'], dates)
+
+    @classmethod
+    @Workflow.transition('answered')
+    def answer(cls, invitations, dates=None):
+        "The answers were stored (by Response.submit)"
+        cls._write_dates(invitations, ['answered_date'], dates, 'answered')
+
+    @classmethod
+    @Workflow.transition('declined')
+    def decline(cls, invitations, dates=None):
+        "The citizen chose not to take part: recorded as such, no answer"
+        cls._write_dates(invitations, ['declined_date'], dates, 'declined')
+
+    @classmethod
+    @Workflow.transition('expired')
+    def expire(cls, invitations):
+        "The validity ended without an answer"
+        now = cls.now()
+        for invitation in invitations:
+            if invitation.expiry >= now:
+                raise AccessError(gettext(
+                        'public_satisfaction.msg_invitation_not_expired',
+                        invitation=invitation.rec_name))
+
+    @classmethod
+    @Workflow.transition('revoked')
+    def revoke(cls, invitations, replaced_by=None):
+        """Revoke invitations, recording who did it and, in replaced_by
+        (invitation id: new invitation), which invitation replaced each"""
+        now = cls.now()
+        user = Transaction().user or None
+        replaced_by = replaced_by or {}
+        to_write = []
+        for invitation in invitations:
+            new = replaced_by.get(invitation.id)
+            to_write.extend(([invitation], {
+                        'revoked_date': now,
+                        'revoked_by': user,
+                        'replaced_by': new.id if new else None,
+                        }))
+        if to_write:
+            cls.write(*to_write)
+
+    @classmethod
+    def expire_overdue(cls):
+        "Move the open invitations whose validity ended to expired (cron)"
+        invitations = cls.search([
+                ('state', 'in', list(OPEN_STATES)),
+                ('expiry', '<', cls.now()),
+                ])
+        cls.expire(invitations)
+
+    @classmethod
+    def mark_printed(cls, invitations, dates=None):
+        "The receipt with the QR code of invitations was printed"
+        cls._write_dates(invitations, ['printed_date'], dates)
+
+    @classmethod
     def find_by_token(cls, token, lock=False):
-        "Return the invitation of token or None; never raises on bad input"
+        """Return the invitation of token or None; never raises on bad input
+
+        With lock, the invitation is locked until the end of the
+        transaction: a concurrent answer of the same invitation waits for
+        this one (at most LOCK_TIMEOUT seconds on PostgreSQL), then sees it
+        answered."""
         if not tokens.is_well_formed_token(token):
             return None
-        invitations = cls.search([
-                ('token_hash', '=', tokens.hash_token(token)),
-                ], limit=1)
+        token_hash = tokens.hash_token(token)
+        if lock and backend.name == 'postgresql':
+            # Found and locked in one query, waiting for the lock: the
+            # NOWAIT lock of ModelSQL.lock() fails a burst of submissions
+            # of the same invitation with LockNotAvailable instead of
+            # letting them see it answered (409)
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(
+                'SET LOCAL lock_timeout = %d' % (LOCK_TIMEOUT * 1000))
+            cursor.execute(*table.select(
+                    table.id, where=table.token_hash == token_hash,
+                    limit=1, for_=For('UPDATE')))
+            row = cursor.fetchone()
+            return cls(row[0]) if row else None
+        invitations = cls.search([('token_hash', '=', token_hash)], limit=1)
         if not invitations:
             return None
         invitation, = invitations
@@ -250,21 +406,13 @@ class Invitation(ModelSQL, ModelView):
                 return invitation
         return None
 
-    def mark_opened(self):
-        if self.state == 'open' and self.is_open:
-            self.__class__.write([self], {
-                    'state': 'opened',
-                    'opened_date': self.now(),
-                    })
 
-    def mark_form_opened(self):
-        values = {}
-        if not self.form_opened_date:
-            values['form_opened_date'] = self.now()
-        if self.state == 'open' and self.is_open:
-            values.update(state='opened', opened_date=self.now())
-        if values:
-            self.__class__.write([self], values)
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
 
-    def mark_printed(self):
-        self.__class__.write([self], {'printed_date': self.now()})
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('satisfaction.invitation|expire_overdue',
+                "Expire Survey Invitations"))

@@ -7,6 +7,7 @@ from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
 from .eligibility import ELIGIBLE, eligibility
+from .invitation import OPEN_STATES
 
 OVERRIDES = [
     (None, "Follow the Rules"),
@@ -133,13 +134,8 @@ class Dossier(metaclass=PoolMeta):
                 invitation = latest.get(dossier.id)
                 if invitation:
                     status = invitation.status
-                    result[dossier.id] = {
-                        'open': 'invited',
-                        'opened': 'opened',
-                        'answered': 'answered',
-                        'declined': 'declined',
-                        'expired': 'expired',
-                        }[status]
+                    result[dossier.id] = (
+                        'invited' if status == 'open' else status)
                 elif not dossier.satisfaction_eligible:
                     result[dossier.id] = 'not_eligible'
                 elif dossier.state in {'rejected', 'withdrawn'}:
@@ -157,7 +153,7 @@ class Dossier(metaclass=PoolMeta):
         with without_check_access():
             for invitation in Invitation.search([
                         ('dossier', '=', self.id),
-                        ('state', 'in', ['open', 'opened']),
+                        ('state', 'in', list(OPEN_STATES)),
                         ]):
                 if invitation.is_open:
                     return invitation

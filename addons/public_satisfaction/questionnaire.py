@@ -15,6 +15,8 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
+from .pages import ClearPagesMixin
+
 ELEMENTS = [
     ('access', "Access to the Service"),
     ('procedure', "Administrative Procedure"),
@@ -27,7 +29,7 @@ ELEMENTS = [
     ]
 
 
-class Questionnaire(DeactivableMixin, ModelSQL, ModelView):
+class Questionnaire(ClearPagesMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Satisfaction Questionnaire"
     __name__ = 'satisfaction.questionnaire'
 
@@ -110,7 +112,7 @@ class Questionnaire(DeactivableMixin, ModelSQL, ModelView):
         return sorted(self.questions, key=lambda q: (q.sequence or 0, q.id))
 
 
-class Question(sequence_ordered(), ModelSQL, ModelView):
+class Question(ClearPagesMixin, sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Satisfaction Question"
     __name__ = 'satisfaction.question'
     _rec_name = 'text'
@@ -189,7 +191,8 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
         super().delete(questions)
 
 
-class QuestionChoice(sequence_ordered(), ModelSQL, ModelView):
+class QuestionChoice(
+        ClearPagesMixin, sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Satisfaction Question Choice"
     __name__ = 'satisfaction.question.choice'
 

@@ -7,7 +7,6 @@ The QR codes are embedded as data: URI PNG images sized in millimetres, with
 error correction M and the full quiet zone of 4 modules.  Nothing else is
 fetched: the PDF is made by WeasyPrint with only the data: scheme allowed.
 """
-import base64
 import logging
 import math
 from io import BytesIO
@@ -15,69 +14,19 @@ from types import SimpleNamespace
 
 from genshi.filters import Translator
 
-from trytond.modules.one_stop.report import (
-    SelfContainedHTMLReport, format_dmy, to_local)
+from trytond.modules.one_stop.localtime import format_dmy, to_local
+from trytond.modules.one_stop.qrcodes import qrcode_image
+from trytond.modules.one_stop.report import SelfContainedHTMLReport
 from trytond.pool import Pool
 from trytond.report.report import MIMETYPES, TranslateFactory
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
-try:
-    import qrcode
-    from PIL import Image
-except ImportError:  # the qrcode extra of trytond is not installed
-    qrcode = None
-
 logger = logging.getLogger(__name__)
 
-QRCODE_BORDER = 4  # modules of quiet zone, the minimum of ISO/IEC 18004
-QRCODE_BOX = 10  # pixels per module of the PNG, drawn without smoothing
-# a module is a whole number of dots of a 203 dpi thermal printer (8 dots/mm)
-QRCODE_MODULE_STEP_MM = 0.125
 PX_PER_MM = 96 / 25.4
 # the survey URL should fit a QR code of 37 modules at error correction M
 QRCODE_MAX_VERSION = 5
-
-
-def qrcode_image(data, symbol_mm):
-    """Return the QR code of data as a SimpleNamespace or None.
-
-    data_uri: the PNG as a data: URI, with its quiet zone;
-    width_mm: the printed width of the image, quiet zone included;
-    symbol_mm: the printed width of the symbol alone, at least symbol_mm;
-    version: the QR version (size) chosen for data at error correction M.
-    """
-    if not data or qrcode is None:
-        return None
-    qr = qrcode.QRCode(
-        error_correction=qrcode.ERROR_CORRECT_M,
-        box_size=QRCODE_BOX, border=QRCODE_BORDER)
-    qr.add_data(data)
-    qr.make(fit=True)
-    modules = qr.modules_count
-    step = QRCODE_MODULE_STEP_MM
-    module_mm = math.ceil(symbol_mm / modules / step) * step
-    png = base64.b64encode(_png(qr.get_matrix())).decode('ascii')
-    return SimpleNamespace(
-        data_uri=f'data:image/png;base64,{png}',
-        width_mm=round((modules + 2 * QRCODE_BORDER) * module_mm, 3),
-        symbol_mm=round(modules * module_mm, 3),
-        version=qr.version)
-
-
-def _png(matrix):
-    """The PNG of the QR code matrix (quiet zone included), QRCODE_BOX
-    pixels a module, black on white, 1 bit: the image of qrcode's PilImage,
-    pixel for pixel, without drawing each module as a rectangle (one pixel
-    a module, then enlarged without smoothing)"""
-    size = len(matrix)
-    image = Image.new('1', (size, size), 1)
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
-    image = image.resize(
-        (size * QRCODE_BOX, size * QRCODE_BOX), Image.Resampling.NEAREST)
-    output = BytesIO()
-    image.save(output, format='PNG')
-    return output.getvalue()
 
 
 def format_short_code(code):
@@ -160,18 +109,21 @@ class PreparedTemplateMixin:
             Translation = pool.get('ir.translation')
             template.add_directives(Translator.NAMESPACE, Translator(
                     TranslateFactory(cls.__name__, Translation)))
-        if hasattr(template, '_prepare_self'):
-            template._prepare_self()
+        # reading the stream prepares the template: the copies handed out by
+        # the cache share what is prepared
+        template.stream  # noqa: B018
         return template
 
 
 class _HTMLReport(PreparedTemplateMixin, SelfContainedHTMLReport):
     """With _page_width_mm, the page is as high as its content (a roll of a
     thermal printer): the HTML is laid out on a very high page, then again
-    on a page cut below the content."""
+    on a page cut below its last element, the anchor END_ANCHOR that the
+    template ends with."""
 
     # page size given to WeasyPrint, None: the one of the template
     _page_width_mm = None
+    _page_margin_mm = 3
 
     @classmethod
     def write_pdf(cls, weasyprint, html):
@@ -183,28 +135,17 @@ class _HTMLReport(PreparedTemplateMixin, SelfContainedHTMLReport):
     def _roll_pdf(cls, weasyprint, html):
         def page(height):
             return weasyprint.CSS(string=(
-                    f'@page {{ size: {cls._page_width_mm}mm {height}mm }}'))
+                    f'@page {{ size: {cls._page_width_mm}mm {height}mm; '
+                    f'margin: {cls._page_margin_mm}mm }}'))
 
         document = html().render(stylesheets=[page(2000)])
-        height = 0
-        for page_ in document.pages:
-            box = page_._page_box
-            bottom = max(
-                (_bottom(child) for child in box.children),
-                default=0)
-            margin = box.margin_bottom or 0
-            height = max(height, (bottom + margin) / PX_PER_MM)
         # the receipts are far from 2 m long: only one page is expected
-        height = math.ceil(height) + 2
+        *_, bottom = document.pages[0].anchors[END_ANCHOR]  # x1, y1, x2, y2
+        height = math.ceil(bottom / PX_PER_MM + cls._page_margin_mm) + 2
         return html().write_pdf(stylesheets=[page(height)])
 
 
-def _bottom(box):
-    "The lowest edge of box and its descendants in CSS px"
-    bottom = box.position_y + box.margin_height()
-    for child in getattr(box, 'children', ()):
-        bottom = max(bottom, _bottom(child))
-    return bottom
+END_ANCHOR = 'end-of-document'
 
 
 class ResultReceipt(_HTMLReport):
@@ -249,7 +190,7 @@ class ResultReceipt(_HTMLReport):
             invitation = dossier.open_invitation()
             if invitation:
                 url = invitation.survey_url()
-                image = qrcode_image(url, cls._qrcode_mm)
+                image = qrcode_image(url, symbol_mm=cls._qrcode_mm)
                 if image and image.version > QRCODE_MAX_VERSION:
                     logger.warning(
                         "survey URL of %d characters: QR code version %d, "
@@ -288,7 +229,7 @@ class ResultReceipt(_HTMLReport):
                 "invitation %s printed in a read-only transaction: "
                 "printed date not recorded", invitation.id)
             return
-        invitation.mark_printed()
+        invitation.__class__.mark_printed([invitation])
 
 
 class ResultReceiptThermal(ResultReceipt):
@@ -327,7 +268,7 @@ class CounterSurveyPoster(_HTMLReport):
             url = cls.poster_url(counter)
         return SimpleNamespace(
             url=url,
-            qrcode=qrcode_image(url, cls._qrcode_mm),
+            qrcode=qrcode_image(url, symbol_mm=cls._qrcode_mm),
             parent_agency=(parent.name or '').upper() if parent else '',
             agency=(agency.name or '').upper() if agency else '',
             counter=counter.name or '',

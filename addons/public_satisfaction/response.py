@@ -1,12 +1,16 @@
 # This file is part of the public_satisfaction module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
+import datetime as dt
+from dataclasses import dataclass
+
 from sql import Null
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import Check, Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.one_stop.localtime import utc_bounds
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -15,8 +19,8 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import integrity
 from .answers import QuestionSpec
+from .pages import question_rows
 from .questionnaire import ELEMENTS
-from .statistics import utc_bounds
 
 REVIEW_STATES = [
     ('none', "Not Flagged"),
@@ -276,37 +280,89 @@ class Response(ModelSQL, ModelView):
 
     @classmethod
     def submit(cls, invitation, answers, language=None, client=None):
-        """Store the validated answers of invitation and close it.
+        "Store the answers of one invitation and close it (see submit_many)"
+        response, = cls.submit_many([Submission(
+                    invitation, answers, language=language, client=client)])
+        return response
 
-        The caller holds a lock on the invitation and checked it is open.
-        client is a dict of the address, user_agent and honeypot of the
-        request: the interference signals found are stored with the answer.
-        """
+    @classmethod
+    def submit_many(cls, submissions):
+        """Store the validated answers of each Submission and close its
+        invitation; return the responses in the same order.
+
+        The caller holds a lock on each invitation and checked it is open.
+        A submission with a client (the address, user agent and honeypot of
+        the request) is checked for interference signals, stored with the
+        answer; one without (an import of history) is not."""
         pool = Pool()
         Invitation = pool.get('satisfaction.invitation')
         Configuration = pool.get('satisfaction.configuration')
-        questions = {
-            q.code: q for q in invitation.questionnaire.questions}
-        # to the second, as the ORM stores the date of the response
-        now = Invitation.now().replace(microsecond=0)
-        client = client or {}
+        configuration = Configuration(1)
+        key = Configuration.get_token_key()
+        now = Invitation.now()
+        vlist = []
+        dates = {}
+        for submission in submissions:
+            invitation = submission.invitation
+            date = submission.date or now
+            dates[invitation.id] = date
+            values = {
+                'invitation': invitation.id,
+                'dossier': invitation.dossier.id,
+                'questionnaire': invitation.questionnaire.id,
+                'submitted_date': date,
+                'language': submission.language,
+                'review_state': 'none',
+                }
+            values.update(cls._answer_values(invitation, submission.answers))
+            if submission.client is not None:
+                values.update(cls._signal_values(
+                        invitation, submission.client, date, key,
+                        configuration))
+            vlist.append(values)
+        responses = cls.create(vlist)
+        Invitation.answer([s.invitation for s in submissions], dates)
+        return responses
+
+    @classmethod
+    def _answer_values(cls, invitation, answers):
+        "The answer lines and the comment of a response"
+        questions = question_rows(invitation.questionnaire)
+        comment = None
+        lines = []
+        for answer in answers:
+            question, kind, element = questions[answer.code]
+            if kind == 'text':
+                if element == 'comment':
+                    comment = answer.text
+                lines.append({'question': question, 'text': answer.text})
+            else:
+                lines.append({
+                        'question': question,
+                        'value': answer.value,
+                        'not_applicable': answer.not_applicable,
+                        'choice': answer.choice,
+                        })
+        return {'comment': comment, 'answers': [('create', lines)]}
+
+    @classmethod
+    def _signal_values(cls, invitation, client, date, key, configuration):
+        "The network prefix, device hash and interference signals found"
         address = client.get('address') or ''
         prefix = integrity.ip_prefix(address)
         device = integrity.device_hash(
-            Configuration.get_token_key(), client.get('user_agent') or '',
-            prefix)
-        configuration = Configuration(1)
+            key, client.get('user_agent') or '', prefix)
         window = configuration.device_window or 0
         same_device = 0
         if window:
             same_device = cls.search_count([
                     ('device_hash', '=', device),
                     ('submitted_date', '>=',
-                        integrity.window_start(now, window)),
+                        integrity.window_start(date, window)),
                     ])
         counter = invitation.counter
         found = integrity.signals(
-            now, address=address,
+            date, address=address,
             networks=counter.networks if counter else None,
             printed=invitation.printed_date,
             opened=invitation.form_opened_date,
@@ -314,55 +370,28 @@ class Response(ModelSQL, ModelView):
             same_device=same_device,
             print_seconds=configuration.print_seconds or 0,
             min_seconds=configuration.min_seconds or 0,
-            form_shown=(not client
-                or invitation.form_opened_date is not None),
+            form_shown=invitation.form_opened_date is not None,
             device_limit=configuration.device_limit or 0)
-        comment = None
-        lines = []
-        for answer in answers:
-            question = questions[answer.code]
-            if question.kind == 'text':
-                if question.element == 'comment':
-                    comment = answer.text
-                lines.append({'question': question.id, 'text': answer.text})
-            else:
-                lines.append({
-                        'question': question.id,
-                        'value': answer.value,
-                        'not_applicable': answer.not_applicable,
-                        'choice': answer.choice,
-                        })
-        response, = cls.create([{
-                    'invitation': invitation.id,
-                    'dossier': invitation.dossier.id,
-                    'questionnaire': invitation.questionnaire.id,
-                    'submitted_date': now,
-                    'language': language,
-                    'comment': comment,
-                    'answers': [('create', lines)],
-                    'ip_prefix': prefix or None,
-                    'device_hash': device,
-                    'review_state': 'pending' if found else 'none',
-                    'flags': [('create', [
-                                {'reason': r, 'detail': d or None}
-                                for r, d in found])],
-                    }])
-        # One UPDATE: the caller holds the invitation's lock and checked it
-        # is open; the ORM's write would read it again (hot path of the
-        # answers at the peak hour, bench/survey_load.py)
-        table = Invitation.__table__()
-        Transaction().connection.cursor().execute(*table.update(
-                [table.state, table.answered_date, table.write_date,
-                    table.write_uid],
-                ['answered', now, now, Transaction().user],
-                where=table.id == invitation.id))
-        # as the ORM's write does: no cached copy keeps the old state
-        transaction = Transaction()
-        transaction.counter += 1
-        invitation._local_cache.pop(invitation.id, None)
-        for cache in transaction.cache.values():
-            cache.get(Invitation.__name__, {}).pop(invitation.id, None)
-        return response
+        return {
+            'ip_prefix': prefix or None,
+            'device_hash': device,
+            'review_state': 'pending' if found else 'none',
+            'flags': [('create', [
+                        {'reason': r, 'detail': d or None}
+                        for r, d in found])],
+            }
+
+
+@dataclass
+class Submission:
+    "The validated answers of one invitation, as Response.submit_many takes"
+    invitation: object
+    answers: list  # of answers.Answer (answers.validate)
+    language: str = None
+    # the address, user_agent and honeypot of the request; None: not sent
+    # from a citizen's browser (an import of history)
+    client: dict = None
+    date: dt.datetime = None  # default: now
 
 
 class Flag(ModelSQL, ModelView):

@@ -8,7 +8,7 @@ from unittest import mock
 from werkzeug.test import EnvironBuilder
 
 from trytond import backend
-from trytond.modules.public_satisfaction import routes
+from trytond.modules.public_satisfaction import web
 from trytond.protocols.wrappers import Request
 from trytond.transaction import Transaction
 
@@ -26,12 +26,12 @@ class BusyPageTestCase(unittest.TestCase):
         # is in tests/test_crash_safety.py)
         unreachable = backend.DatabaseOperationalError("connection refused")
         with mock.patch.object(
-                routes.Transaction, 'start', side_effect=unreachable):
-            response = routes._busy(locked)(
+                web.Transaction, 'start', side_effect=unreachable):
+            response = web.busy(locked)(
                 request, SimpleNamespace(database_name='survey'))
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.headers['Retry-After'], '30')
-        for name, value in routes.SECURITY_HEADERS.items():
+        for name, value in web.SECURITY_HEADERS.items():
             self.assertEqual(response.headers[name], value)
         body = response.get_data(as_text=True)
         self.assertIn('Hệ thống đang bận', body)

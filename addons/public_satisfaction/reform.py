@@ -8,25 +8,21 @@ the period (statistics.py) through the criterion's points rule
 (scoring.py).  A figure on too small a sample is marked and the agency is
 not ranked on that criterion.
 """
-import uuid
 from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
+from trytond.modules.one_stop.localtime import utc_bounds
 from trytond.modules.reform_evaluation.exceptions import TransitionError
 from trytond.modules.reform_evaluation.scoring import rank
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONEncoder
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from . import scoring
-from .statistics import period_figures, utc_bounds
+from .statistics import period_figures
 
-# Figures prefetched by Scorecard.compute for its lines, and the values its
-# lines store, by context key
-_FIGURES = {}
-_PENDING = {}
 SURVEY_KINDS = {
     'survey_coverage': "Survey Coverage",
     'survey_satisfaction': "Overall Satisfaction Rate",
@@ -195,44 +191,37 @@ class Scorecard(metaclass=PoolMeta):
         return content
 
     @classmethod
-    def compute(cls, scorecards):
-        # The figures of every agency of each period in one pass of queries
+    def compute_data(cls, scorecards):
+        """Add 'survey_figures': the figures of statistics.period_figures by
+        (period id, agency id) of the scorecards with survey criteria, read
+        in one pass of queries per period"""
+        data = super().compute_data(scorecards)
         by_period = defaultdict(set)
         for scorecard in scorecards:
-            by_period[scorecard.period].add(scorecard.agency.id)
-        figures = {}
+            if scorecard.has_survey_criteria():
+                by_period[scorecard.period].add(scorecard.agency.id)
+        figures = data['survey_figures'] = {}
         for period, agencies in by_period.items():
             for agency, values in period_figures(
-                    list(agencies), period.start_date,
+                    sorted(agencies), period.start_date,
                     period.end_date).items():
                 figures[period.id, agency] = values
-        # The context only carries a key: its values must be hashable
-        key = uuid.uuid4().hex
-        _FIGURES[key] = figures
-        _PENDING[key] = pending = []
-        try:
-            with Transaction().set_context(_survey_figures=key):
-                super().compute(scorecards)
-            if pending:
-                Line = Pool().get('reform.scorecard.line')
-                with without_check_access():
-                    Line.write(*pending)
-            to_write = []
-            for scorecard in scorecards:
-                if not scorecard.has_survey_criteria():
-                    continue
-                values = figures[scorecard.period.id, scorecard.agency.id]
-                to_write.extend(([scorecard], {
-                            'survey_answered': values.answered,
-                            'survey_flagged': values.flagged,
-                            'survey_excluded': values.excluded,
-                            }))
-            if to_write:
-                with without_check_access():
-                    cls.write(*to_write)
-        finally:
-            del _FIGURES[key]
-            del _PENDING[key]
+        return data
+
+    def survey_figures(self, data):
+        "The figures of the scorecard's agency over its period in data"
+        return data['survey_figures'][self.period.id, self.agency.id]
+
+    def compute_values(self, data):
+        values = super().compute_values(data)
+        if self.has_survey_criteria():
+            figures = self.survey_figures(data)
+            values.update({
+                    'survey_answered': figures.answered,
+                    'survey_flagged': figures.flagged,
+                    'survey_excluded': figures.excluded,
+                    })
+        return values
 
 
 class ScorecardLine(metaclass=PoolMeta):
@@ -284,22 +273,11 @@ class ScorecardLine(metaclass=PoolMeta):
             'name': line.rec_name,
             }
 
-    def _survey_figures(self):
-        cache = _FIGURES.get(Transaction().context.get('_survey_figures'), {})
-        key = self.scorecard.period.id, self.scorecard.agency.id
-        if key not in cache:
-            period = self.scorecard.period
-            cache = period_figures(
-                [self.scorecard.agency.id], period.start_date,
-                period.end_date)
-            return cache[self.scorecard.agency.id]
-        return cache[key]
-
-    def compute_points(self):
+    def compute_points(self, data):
         criterion = self.criterion
         if criterion.kind not in SURVEY_KINDS:
-            return super().compute_points()
-        figures = self._survey_figures()
+            return super().compute_points(data)
+        figures = self.scorecard.survey_figures(data)
         kind = criterion.kind
         if kind == 'survey_coverage':
             rate = figures.coverage
@@ -330,20 +308,15 @@ class ScorecardLine(metaclass=PoolMeta):
             explanation += ' ' + gettext(
                 f'public_satisfaction.msg_survey_insufficient_{reason}',
                 minimum=rule.minimum)
-        values = {
+        return {
+            'self_points': points,
+            'appraised_points': points,
+            'explanation': explanation,
             'figure': (Decimal(str(round(rate, 4)))
                 if rate is not None else None),
             'sample_size': size,
             'insufficient_sample': not sufficient,
             }
-        pending = _PENDING.get(Transaction().context.get('_survey_figures'))
-        if pending is not None:
-            # Written in one call by Scorecard.compute
-            pending.extend(([self], values))
-        else:
-            with without_check_access():
-                self.__class__.write([self], values)
-        return points, explanation
 
     @classmethod
     def get_criterion_rank(cls, lines, name):
@@ -374,20 +347,3 @@ class ScorecardLine(metaclass=PoolMeta):
                 'insufficient': bool(self.insufficient_sample),
                 }
         return content
-
-
-class PeriodExport(metaclass=PoolMeta):
-    __name__ = 'reform.period.export'
-
-    @classmethod
-    def excluded_answers(cls, period, scorecards):
-        """The answers excluded by evaluators, for the methods sheet: as
-        stored by the last computation of the scorecards (frozen with them
-        once published), else counted now"""
-        if scorecards and all(
-                s.survey_excluded is not None for s in scorecards):
-            return sum(s.survey_excluded for s in scorecards)
-        figures = period_figures(
-            [s.agency.id for s in scorecards],
-            period.start_date, period.end_date)
-        return sum(f.excluded for f in figures.values())

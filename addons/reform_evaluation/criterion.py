@@ -48,6 +48,7 @@ class Criterion(
             ('manual', "Entered by hand"),
             ], "Kind", required=True,
         help="How the points of the criterion are obtained.")
+    kind_string = kind.translated('kind')
     description = fields.Text("Description", translate=True)
 
     @classmethod
@@ -92,10 +93,6 @@ class Criterion(
         """Return True when the points are computed by the system rather
         than entered by hand; modules adding kinds override it."""
         return False
-
-    @property
-    def is_leaf(self):
-        return not self.children
 
     @classmethod
     def validate_fields(cls, criteria, field_names):

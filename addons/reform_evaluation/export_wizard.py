@@ -3,22 +3,26 @@
 # license terms.
 """The "Export to Excel" wizard of a period: it reads the period into plain
 data (export_data) and returns the workbook built by export.py as a file to
-download."""
-import datetime as dt
+download.
+
+Modules extend the workbook by extending the ``export_*`` class methods:
+the values of a criterion, a scorecard or a line, the extra columns of the
+ranking and of the criteria table, the formulas and the summary rows of
+the methods sheet (see export.py for the column specs)."""
 import re
-from zoneinfo import ZoneInfo
+from collections import defaultdict
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.one_stop.localtime import to_local_naive, utcnow
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .export import SURVEY_FIELDS, build_workbook
+from .export import LABEL_KEYS, build_workbook
 
-CRITERION_SURVEY_FIELDS = (
-    'survey_rule', 'survey_target', 'survey_min_sample', 'survey_max_width')
+FORMULAS = ('total', 'classification', 'rank')
 
 
 class PeriodExportResult(ModelView):
@@ -81,11 +85,95 @@ class PeriodExport(Wizard):
         return Configuration(1).timezone or 'UTC'
 
     @classmethod
-    def excluded_answers(cls, period, scorecards):
-        """Return the number of answers excluded from the figures of the
-        scorecards' agencies over period, or None when unknown; the survey
-        module overrides it"""
-        return None
+    def export_labels(cls):
+        "The labels of export.build_workbook in the context's language"
+        return {key: gettext(f'reform_evaluation.msg_export_{key}')
+            for key in LABEL_KEYS}
+
+    @classmethod
+    def export_period(cls, period):
+        "The dict of the period in the data"
+        return {
+            'code': period.code,
+            'name': period.name,
+            'kind': period.kind,
+            'kind_string': period.kind_string,
+            'start_date': period.start_date,
+            'end_date': period.end_date,
+            'state': period.state,
+            'state_string': period.state_string,
+            'content_hash': period.content_hash,
+            'published_date': to_local_naive(
+                period.published_date, cls.timezone()),
+            }
+
+    @classmethod
+    def export_criterion(cls, criterion):
+        """The dict of criterion in the data, with the values of the
+        criterion_columns"""
+        return {
+            'code': criterion.code,
+            'name': criterion.name,
+            'parent': criterion.parent.code if criterion.parent else None,
+            'max_points': criterion.max_points,
+            'kind': criterion.kind,
+            'kind_string': criterion.kind_string,
+            'computed': criterion.is_computed(),
+            }
+
+    @classmethod
+    def export_criterion_columns(cls, period):
+        "The column specs of the criteria table after the kind: none here"
+        return []
+
+    @classmethod
+    def export_scorecard(cls, scorecard):
+        """The dict of scorecard in the data, without its lines, with the
+        values of the ranking columns that are not per criterion"""
+        return {
+            'agency_code': scorecard.agency.code,
+            'agency_name': scorecard.agency.name,
+            'state': scorecard.state,
+            'state_string': scorecard.state_string,
+            'self_total': scorecard.self_total,
+            'appraised_total': scorecard.appraised_total,
+            'classification': (
+                scorecard.classification.label
+                if scorecard.classification else None),
+            'rank': scorecard.rank,
+            }
+
+    @classmethod
+    def export_line(cls, line):
+        """The dict of line in the data, with the values of the per-criterion
+        ranking columns"""
+        return {
+            'self_points': line.self_points,
+            'appraised_points': line.appraised_points,
+            'computed': bool(line.computed),
+            'explanation': line.explanation,
+            'note': line.note,
+            }
+
+    @classmethod
+    def export_ranking_columns(cls, period, criteria):
+        """The column specs added to the ranking (and, per criterion, to the
+        scorecard sheets) for the criteria of period: none here"""
+        return []
+
+    @classmethod
+    def export_formulas(cls, period):
+        "The (name, text) of the formulas of the methods sheet, in order"
+        return [
+            (gettext(f'reform_evaluation.msg_export_f_{name}'),
+                gettext(f'reform_evaluation.msg_export_f_{name}_text'))
+            for name in FORMULAS]
+
+    @classmethod
+    def export_summary(cls, period, scorecards):
+        """The rows added to the facts of the period on the methods sheet:
+        dicts label, value, format; none here"""
+        return []
 
     @classmethod
     def export_data(cls, period):
@@ -96,93 +184,37 @@ class PeriodExport(Wizard):
         Scorecard = pool.get('reform.scorecard')
         Line = pool.get('reform.scorecard.line')
         timezone = cls.timezone()
-        zone = ZoneInfo(timezone)
-
-        def local(value):
-            "The local naive datetime of a naive UTC datetime"
-            if value is None:
-                return None
-            return value.replace(tzinfo=dt.UTC).astimezone(zone).replace(
-                tzinfo=None)
 
         with Transaction().set_context(language=cls.language()):
             period = Period(period.id)
-            kinds = dict(Criterion.fields_get(['kind'])['kind']['selection'])
-            criterion_fields = [n for n in CRITERION_SURVEY_FIELDS
-                if n in Criterion._fields]
-            line_fields = [n for n in SURVEY_FIELDS if n in Line._fields]
-
-            criteria = []
-            for criterion in Criterion.search([('period', '=', period.id)]):
-                values = {
-                    'code': criterion.code,
-                    'name': criterion.name,
-                    'parent': (
-                        criterion.parent.code if criterion.parent else None),
-                    'max_points': criterion.max_points,
-                    'kind': criterion.kind,
-                    'kind_string': kinds.get(criterion.kind, criterion.kind),
-                    'computed': criterion.is_computed(),
-                    }
-                if str(criterion.kind or '').startswith('survey_'):
-                    for name in criterion_fields:
-                        values[name] = getattr(criterion, name, None)
-                    points = getattr(criterion, 'survey_points', None)
-                    if points is not None:
-                        values['survey_points'] = [
-                            (getattr(p, 'rate', None),
-                                getattr(p, 'share', None))
-                            for p in points]
-                criteria.append(values)
-
+            criteria = Criterion.search([('period', '=', period.id)])
             scorecards = Scorecard.search([('period', '=', period.id)])
-            lines = {}
+            lines = defaultdict(dict)
             for line in Line.search([
                         ('scorecard', 'in', [s.id for s in scorecards]),
                         ]):
-                values = {
-                    'self_points': line.self_points,
-                    'appraised_points': line.appraised_points,
-                    'computed': bool(line.computed),
-                    'explanation': line.explanation,
-                    'note': line.note,
-                    }
-                if str(line.criterion.kind or '').startswith('survey_'):
-                    for name in line_fields:
-                        values[name] = getattr(line, name, None)
-                lines.setdefault(line.scorecard.id, {})[
-                    line.criterion.code] = values
+                lines[line.scorecard.id][line.criterion.code] = (
+                    cls.export_line(line))
+            scorecards_data = []
+            for scorecard in scorecards:
+                values = cls.export_scorecard(scorecard)
+                values['lines'] = lines.get(scorecard.id, {})
+                scorecards_data.append(values)
 
             return {
-                'period': {
-                    'code': period.code,
-                    'name': period.name,
-                    'kind': period.kind,
-                    'start_date': period.start_date,
-                    'end_date': period.end_date,
-                    'state': period.state,
-                    'content_hash': period.content_hash,
-                    'published_date': local(period.published_date),
-                    },
-                'criteria': criteria,
+                'labels': cls.export_labels(),
+                'period': cls.export_period(period),
+                'criteria': [cls.export_criterion(c) for c in criteria],
+                'criterion_columns': cls.export_criterion_columns(period),
                 'thresholds': [{
                         'label': t.label,
                         'min_points': t.min_points,
                         } for t in period.classifications],
-                'scorecards': [{
-                        'agency_code': s.agency.code,
-                        'agency_name': s.agency.name,
-                        'state': s.state,
-                        'self_total': s.self_total,
-                        'appraised_total': s.appraised_total,
-                        'classification': (
-                            s.classification.label
-                            if s.classification else None),
-                        'rank': s.rank,
-                        'lines': lines.get(s.id, {}),
-                        } for s in scorecards],
-                'excluded': cls.excluded_answers(period, scorecards),
-                'exported_at': local(dt.datetime.now(dt.UTC).replace(
-                        tzinfo=None, microsecond=0)),
+                'scorecards': scorecards_data,
+                'ranking_columns': cls.export_ranking_columns(
+                    period, criteria),
+                'formulas': cls.export_formulas(period),
+                'summary': cls.export_summary(period, scorecards),
+                'exported_at': to_local_naive(utcnow(), timezone),
                 'timezone': timezone,
                 }

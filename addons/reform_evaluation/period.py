@@ -1,18 +1,16 @@
 # This file is part of the reform_evaluation module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
-import datetime as dt
-import hashlib
-
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.one_stop.localtime import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PeriodPublishedError, TransitionError
-from .scoring import canonical_json
+from .scoring import content_hash
 
 
 class PeriodContentMixin:
@@ -80,6 +78,7 @@ class Period(PeriodContentMixin, Workflow, ModelSQL, ModelView):
             ('year', "Year"),
             ('quarter', "Quarter"),
             ], "Kind", required=True, sort=False, states=_states)
+    kind_string = kind.translated('kind')
     start_date = fields.Date(
         "Start Date", required=True, states=_states,
         domain=[If(Eval('start_date') & Eval('end_date'),
@@ -108,6 +107,7 @@ class Period(PeriodContentMixin, Workflow, ModelSQL, ModelView):
             ('open', "Open"),
             ('published', "Published"),
             ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     content_hash = fields.Char(
         "Content Hash (SHA-256)", readonly=True,
         help="The SHA-256 of the canonical JSON of the published criteria, "
@@ -283,31 +283,26 @@ class Period(PeriodContentMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('published')
     def publish(cls, periods):
-        """Publish the results: the scorecards are published and the hash of
-        the content is stored; the period can no longer be changed."""
+        """Publish the results of the open periods: their scorecards are
+        published and the hash of the content is stored; a period can no
+        longer be changed afterwards."""
         pool = Pool()
         Scorecard = pool.get('reform.scorecard')
         for period in periods:
-            if period.state != 'open':
-                raise TransitionError(gettext(
-                        'reform_evaluation.msg_period_publish_not_open',
-                        period=period.rec_name))
             for scorecard in period.scorecards:
                 if scorecard.state != 'appraised':
                     raise TransitionError(gettext(
                             'reform_evaluation.msg_period_publish_unappraised',
                             period=period.rec_name,
                             scorecard=scorecard.rec_name))
-        scorecards = [s for p in periods for s in p.scorecards]
-        if scorecards:
-            Scorecard.write(scorecards, {'state': 'published'})
-        now = dt.datetime.now().replace(microsecond=0)
+        Scorecard.publish([s for p in periods for s in p.scorecards])
+        now = utcnow()
         user = Transaction().user or None
         to_write = []
         for period in periods:
             to_write.extend(([period], {
-                        'state': 'published',
                         'content_hash': period.compute_hash(),
                         'published_date': now,
                         'published_by': user,
@@ -351,5 +346,4 @@ class Period(PeriodContentMixin, Workflow, ModelSQL, ModelView):
 
     def compute_hash(self):
         "Return the SHA-256 (hex) of the canonical JSON of the content"
-        return hashlib.sha256(
-            canonical_json(self.get_content()).encode('utf-8')).hexdigest()
+        return content_hash(self.get_content())

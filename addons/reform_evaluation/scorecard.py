@@ -1,13 +1,13 @@
 # This file is part of the reform_evaluation module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.one_stop.localtime import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -71,6 +71,7 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
         'res.user', "Appraised by", readonly=True, ondelete='RESTRICT')
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
 
     @classmethod
     def __setup__(cls):
@@ -258,30 +259,43 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
             Line.create(to_create)
 
     @classmethod
+    def compute_data(cls, scorecards):
+        """Return what computing scorecards needs, read once for all of them
+        and handed to ScorecardLine.compute_points and compute_values: {}
+        here; modules adding computed kinds extend the dict, each under keys
+        of its own"""
+        return {}
+
+    def compute_values(self, data):
+        """Return the values the scorecard stores when it is computed with
+        data (from compute_data): {} here; modules extend it"""
+        return {}
+
+    @classmethod
     @ModelView.button
     def compute(cls, scorecards):
-        """Store the points of the lines whose criterion is computed, with
-        their explanation (nothing to do without computed kinds)"""
+        """Store the values of the lines whose criterion is computed and
+        those of the scorecards, each in one write (nothing to do without
+        computed kinds)"""
         pool = Pool()
         Line = pool.get('reform.scorecard.line')
-        to_write = []
+        data = cls.compute_data(scorecards)
+        lines, values = [], []
         for scorecard in scorecards:
             for line in scorecard.lines:
                 if not line.criterion.is_computed():
                     continue
-                result = line.compute_points()
-                if result is None:
-                    continue
-                points, explanation = result
-                to_write.extend(([line], {
-                            'self_points': points,
-                            'appraised_points': points,
-                            'computed': True,
-                            'explanation': explanation,
-                            }))
-        if to_write:
-            with without_check_access():
-                Line.write(*to_write)
+                line_values = line.compute_points(data)
+                if line_values is not None:
+                    lines.extend(([line], {**line_values, 'computed': True}))
+            scorecard_values = scorecard.compute_values(data)
+            if scorecard_values:
+                values.extend(([scorecard], scorecard_values))
+        with without_check_access():
+            if lines:
+                Line.write(*lines)
+            if values:
+                cls.write(*values)
 
     @classmethod
     @ModelView.button
@@ -300,8 +314,7 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
         for scorecard in scorecards:
             scorecard.check_points_entered('self_points')
         cls.write(scorecards, {
-                'self_assessed_date': dt.datetime.now().replace(
-                    microsecond=0),
+                'self_assessed_date': utcnow(),
                 'self_assessed_by': Transaction().user or None,
                 })
 
@@ -314,9 +327,15 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
         for scorecard in scorecards:
             scorecard.check_points_entered('appraised_points')
         cls.write(scorecards, {
-                'appraised_date': dt.datetime.now().replace(microsecond=0),
+                'appraised_date': utcnow(),
                 'appraised_by': Transaction().user or None,
                 })
+
+    @classmethod
+    @Workflow.transition('published')
+    def publish(cls, scorecards):
+        "Published with their period by Period.publish, not on their own"
+        pass
 
     def check_points_entered(self, name):
         if not self.lines:
@@ -445,9 +464,12 @@ class ScorecardLine(PeriodContentMixin, ModelSQL, ModelView):
             criterion = tables['criterion'][None][0]
         return [criterion.code]
 
-    def compute_points(self):
-        """Return (points, explanation) for a line of a computed criterion,
-        or None; modules adding computed kinds override it"""
+    def compute_points(self, data):
+        """Return the values to store on the line of a computed criterion:
+        self_points, appraised_points, explanation and the fields modules
+        add, from data (of Scorecard.compute_data); or None to leave the
+        line as it is.  None here: modules adding computed kinds extend
+        it."""
         return None
 
     def get_rec_name(self, name):

@@ -7,6 +7,7 @@ Plain functions without database access: the models gather the records,
 call them and store or show the result.
 """
 import datetime as dt
+import hashlib
 import json
 from decimal import Decimal
 
@@ -94,3 +95,9 @@ def canonical_json(obj):
     return json.dumps(
         _canonical(obj), sort_keys=True, separators=(',', ':'),
         ensure_ascii=False, allow_nan=False)
+
+
+def content_hash(content):
+    "Return the SHA-256 (hex) of the UTF-8 canonical JSON text of content"
+    return hashlib.sha256(
+        canonical_json(content).encode('utf-8')).hexdigest()

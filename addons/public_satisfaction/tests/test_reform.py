@@ -5,6 +5,7 @@
 built by hand: points, insufficient sample, ranking, reorganisation and the
 freeze, against figures computed in the test."""
 import datetime as dt
+import hashlib
 import unittest
 from decimal import Decimal
 
@@ -28,35 +29,82 @@ def two(value):
     return D(str(value)).quantize(D('0.01'))
 
 
+def published_content(flagged):
+    """The canonical JSON of the published period of the test, written out;
+    flagged: the flagged answers of A, B and C"""
+    def criterion(code, name, kind, maximum, parent, survey=None):
+        text = (f'{{"code":"{code}","kind":"{kind}",'
+            f'"max_points":"{maximum}","name":"{name}","parent":{parent}')
+        if survey:
+            target, minimum = survey
+            text += (f',"survey":{{"max_width":null,"min_sample":{minimum},'
+                f'"points":[],"rule":"target","target":"{target}"}}')
+        return text + '}'
+
+    def line(code, points, survey=None):
+        text = (f'{{"appraised_points":"{points}","computed":'
+            f'{"true" if survey else "false"},"criterion":"{code}",'
+            f'"self_points":"{points}"')
+        if survey:
+            figure, insufficient, sample = survey
+            text += (f',"survey":{{"figure":"{figure}","insufficient":'
+                f'{insufficient},"sample":{sample}}}')
+        return text + '}'
+
+    def scorecard(agency, total, label, rank, lines, survey):
+        answered, flagged = survey
+        return (f'{{"agency":"{agency}","appraised_total":"{total}",'
+            f'"classification":"{label}","lines":[{",".join(lines)}],'
+            f'"rank":{rank},"self_total":"{total}","survey":{{'
+            f'"answered":{answered},"excluded":0,"flagged":{flagged}}}}}')
+
+    criteria = ','.join([
+            criterion('1', "Survey", 'manual', 20, 'null'),
+            criterion('1.1', "Coverage", 'survey_coverage', 5, '"1"',
+                ('0.5', 1)),
+            criterion('1.2', "Satisfaction", 'survey_satisfaction', 10,
+                '"1"', ('0.9', 3)),
+            criterion('1.3', "766", 'survey_766', 5, '"1"', ('0.9', 1)),
+            criterion('2', "Other", 'manual', 80, 'null'),
+            criterion('2.1', "Manual", 'manual', 80, '"2"'),
+            ])
+    thresholds = ','.join(
+        f'{{"label":"{label}","min_points":"{minimum}"}}'
+        for label, minimum in [('Excellent', 90), ('Good', 80),
+            ('Fair', 65), ('Average', 50), ('Weak', 0)])
+    a, b, c = flagged
+    scorecards = ','.join([
+            # A: 60 + 5 + 10 + 5 = 80, Good, second
+            scorecard('H15.71', 80, 'Good', 2, [
+                    line('1.1', 5, (1, 'false', 4)),
+                    line('1.2', 10, (1, 'false', 4)),
+                    line('1.3', 5, (1, 'false', 4)),
+                    line('2.1', 60)], (4, a)),
+            # B: 70 + 5 + 7.41 + 3.33 = 85.74, Good, first
+            scorecard('H15.72', '85.74', 'Good', 1, [
+                    line('1.1', 5, ('0.6', 'false', 5)),
+                    line('1.2', '7.41', ('0.6667', 'false', 3)),
+                    line('1.3', '3.33', ('0.6', 'false', 5)),
+                    line('2.1', 70)], (3, b)),
+            # C: 50 + 5 + 10 + 5 = 70, Fair, third
+            scorecard('H15.73', 70, 'Fair', 3, [
+                    line('1.1', 5, (1, 'false', 2)),
+                    line('1.2', 10, (1, 'true', 2)),
+                    line('1.3', 5, (1, 'false', 2)),
+                    line('2.1', 50)], (2, c)),
+            ])
+    return (f'{{"classification":[{thresholds}],"criteria":[{criteria}],'
+        '"period":{"code":"Q1-2025","end_date":"2025-03-31",'
+        '"kind":"quarter","name":"CCHC Q1 2025",'
+        '"start_date":"2025-01-01"},'
+        f'"scorecards":[{scorecards}]}}')
+
+
 class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
         activate_module('public_satisfaction')
-
-    def province(self):
-        "A, B and C with answers in Q1 2025 (overall ratings given)"
-        pool = Pool()
-        Agency = pool.get('one_stop.agency')
-        Invitation = pool.get('satisfaction.invitation')
-        a, b, procedure, party = self.world()
-        c, = Agency.create([{'name': "C", 'code': 'H15.73'}])
-        plan = {
-            # agency: [(overall or None if not answered, late)]
-            a: [(5, False), (5, False), (4, False), (5, False)],
-            b: [(5, False), (2, False), (4, False), (None, False),
-                (None, True)],
-            c: [(5, False), (5, False)],
-            }
-        for agency, dossiers in plan.items():
-            for overall, late in dossiers:
-                _, invitation = self.returned(
-                    agency, procedure, party, IN_Q1, late=late)
-                if overall is not None:
-                    self.answer(invitation, overall)
-                else:
-                    Invitation.write([invitation], {'state': 'declined'})
-        return a, b, c
 
     def period(self, agencies):
         pool = Pool()
@@ -107,7 +155,7 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         Period = pool.get('reform.period')
         Agency = pool.get('one_stop.agency')
         Response = pool.get('satisfaction.response')
-        a, b, c = self.province()
+        a, b, c = self.province(IN_Q1)
         # A merges into B after the quarter: Q1 answers stay with A
         Agency.write([a], {
                 'end_date': dt.date(2025, 6, 30), 'successor': b.id})
@@ -235,11 +283,18 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertIn(f': {len(pending)} ', error.exception.message)
         Response.review(pending, 'confirm', "Đã xác minh")
 
-        # Publishing freezes everything, computed lines included
+        # Publishing freezes everything, computed lines included, and
+        # stores the hash of the content, survey figures included
+        flagged = [len({f.response for f in Flag.search([
+                            ('response.invitation.agency', '=', agency.id),
+                            ])})
+            for agency in (a, b, c)]
         Period.publish([period])
         period = Period(period.id)
-        self.assertEqual(len(period.content_hash), 64)
-        self.assertEqual(period.compute_hash(), period.content_hash)
+        self.assertEqual(period.content_hash, hashlib.sha256(
+                published_content(flagged).encode('utf-8')).hexdigest())
+        self.assertEqual(
+            {s.state for s in Scorecard.browse(scorecards)}, {'published'})
         scorecard, by_code = lines(a)
         with self.assertRaises(AccessError):
             Scorecard.compute([scorecard])

@@ -62,3 +62,29 @@ class SurveyWorldMixin:
             Response.question_specs(invitation.questionnaire), form)
         self.assertTrue(result.valid, result.errors)
         return Response.submit(invitation, result.answers)
+
+    def province(self, when):
+        """Agencies A, B and C with results returned at when: A 4 answers
+        rated 5, 5, 4, 5; B 3 answers rated 5, 2, 4 of 5 dossiers (the 2
+        others declined, one of them late); C 2 answers rated 5"""
+        pool = Pool()
+        Agency = pool.get('one_stop.agency')
+        Invitation = pool.get('satisfaction.invitation')
+        a, b, procedure, party = self.world()
+        c, = Agency.create([{'name': "C", 'code': 'H15.73'}])
+        plan = {
+            # agency: [(overall or None if declined, late)]
+            a: [(5, False), (5, False), (4, False), (5, False)],
+            b: [(5, False), (2, False), (4, False), (None, False),
+                (None, True)],
+            c: [(5, False), (5, False)],
+            }
+        for agency, dossiers in plan.items():
+            for overall, late in dossiers:
+                _, invitation = self.returned(
+                    agency, procedure, party, when, late=late)
+                if overall is not None:
+                    self.answer(invitation, overall)
+                else:
+                    Invitation.decline([invitation])
+        return a, b, c

@@ -2,8 +2,10 @@
 # the top level of this repository contains the full copyright notices and
 # license terms.
 import datetime as dt
+import hashlib
 import os
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from trytond.model.exceptions import (
@@ -151,11 +153,67 @@ class ReformEvaluationTestCase(ModuleTestCase):
                     'period': period.id,
                     'agency': self._agency('H15.01').id}])
         Scorecard.create_lines([scorecard])
+        self.assertEqual(Scorecard.compute_data([scorecard]), {})
+        self.assertEqual(scorecard.compute_values({}), {})
         Scorecard.compute([scorecard])
         for line in scorecard.lines:
             self.assertFalse(line.computed)
-            self.assertIsNone(line.compute_points())
+            self.assertIsNone(line.compute_points({}))
             self.assertIsNone(line.self_points)
+
+    @with_transaction()
+    def test_compute_hooks(self):
+        """What compute_data prefetches reaches the lines and the scorecards;
+        the values of the computed lines are written in one call"""
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        Criterion = pool.get('reform.criterion')
+        Line = pool.get('reform.scorecard.line')
+        period = self._period()
+        self._criteria(period)
+        scorecards = Scorecard.create([{
+                    'period': period.id,
+                    'agency': self._agency(code).id,
+                    } for code in ['H15.01', 'H15.02']])
+        Scorecard.create_lines(scorecards)
+        # A module's data: points of criterion 1.1 by agency code
+        data = {'points': {'H15.01': Decimal('12.5'), 'H15.02': Decimal(7)}}
+        seen = []
+
+        def compute_points(line, data):
+            return {
+                'self_points': data['points'][line.scorecard.agency.code],
+                'appraised_points': data['points'][
+                    line.scorecard.agency.code],
+                'explanation': f"from {line.scorecard.agency.code}",
+                }
+
+        def compute_values(scorecard, data_):
+            seen.append((scorecard.agency.code, data_ is data))
+            return {}
+
+        with patch.object(Scorecard, 'compute_data', return_value=data), \
+                patch.object(Criterion, 'is_computed',
+                    lambda criterion: criterion.code == '1.1'), \
+                patch.object(Line, 'compute_points', compute_points), \
+                patch.object(Scorecard, 'compute_values', compute_values), \
+                patch.object(Line, 'write', wraps=Line.write) as write:
+            Scorecard.compute(scorecards)
+        self.assertEqual(write.call_count, 1)
+        self.assertEqual(sorted(seen), [('H15.01', True), ('H15.02', True)])
+        lines = Line.search([('scorecard', 'in', [s.id for s in scorecards])])
+        self.assertEqual(
+            sorted((line.scorecard.agency.code, line.criterion.code,
+                    line.self_points, line.appraised_points, line.computed,
+                    line.explanation)
+                for line in lines if line.computed),
+            [('H15.01', '1.1', Decimal('12.5'), Decimal('12.5'), True,
+                    "from H15.01"),
+                ('H15.02', '1.1', Decimal(7), Decimal(7), True,
+                    "from H15.02")])
+        self.assertEqual(
+            {line.self_points for line in lines if not line.computed},
+            {None})
 
     @with_transaction()
     def test_copy_criteria(self):
@@ -206,8 +264,32 @@ class ReformEvaluationTestCase(ModuleTestCase):
         period = Period(period.id)
         self.assertEqual(period.state, 'published')
         self.assertEqual(Scorecard(scorecard.id).state, 'published')
-        self.assertEqual(period.content_hash, period.compute_hash())
-        self.assertEqual(len(period.content_hash), 64)
+        # The content written out: 20 appraised points (4 lines × 5), no
+        # self-assessed points, the default thresholds (20 → "Weak")
+        criteria = ','.join(
+            f'{{"code":"{code}","kind":"manual","max_points":"{maximum}",'
+            f'"name":"{name}","parent":{parent}}}'
+            for code, maximum, name, parent in [
+                ('1', 60, 'A', 'null'), ('1.1', 20, 'A1', '"1"'),
+                ('1.2', 40, 'A2', '"1"'), ('1.2.a', 25, 'a', '"1.2"'),
+                ('1.2.b', 15, 'b', '"1.2"'), ('2', 40, 'B', 'null')])
+        thresholds = ','.join(
+            f'{{"label":"{label}","min_points":"{minimum}"}}'
+            for label, minimum in [('Excellent', 90), ('Good', 80),
+                ('Fair', 65), ('Average', 50), ('Weak', 0)])
+        lines = ','.join(
+            f'{{"appraised_points":"5","computed":false,'
+            f'"criterion":"{code}","self_points":null}}'
+            for code in ['1.1', '1.2.a', '1.2.b', '2'])
+        content = (
+            f'{{"classification":[{thresholds}],"criteria":[{criteria}],'
+            '"period":{"code":"2024","end_date":"2024-12-31",'
+            '"kind":"year","name":"2024","start_date":"2024-01-01"},'
+            '"scorecards":[{"agency":"H15.01","appraised_total":"20",'
+            f'"classification":"Weak","lines":[{lines}],"rank":1,'
+            '"self_total":"0"}]}')
+        self.assertEqual(period.content_hash,
+            hashlib.sha256(content.encode('utf-8')).hexdigest())
         for call in [
                 lambda: Period.write([period], {'name': "X"}),
                 lambda: Period.delete([period]),
@@ -232,15 +314,30 @@ class ReformEvaluationTestCase(ModuleTestCase):
         pool = Pool()
         Period = pool.get('reform.period')
         Scorecard = pool.get('reform.scorecard')
+        Line = pool.get('reform.scorecard.line')
         period = self._period()
-        Scorecard.create([{
+        self._criteria(period)
+        scorecard, = Scorecard.create([{
                     'period': period.id,
                     'agency': self._agency('H15.01').id}])
-        with self.assertRaisesRegex(Exception, 'only when it is open'):
-            Period.publish([period])
+        Scorecard.create_lines([scorecard])
+        Line.write(list(scorecard.lines), {'appraised_points': 5})
+        Scorecard.appraise([scorecard])
+        # Only an open period moves to published: a draft one is left as is
+        Period.publish([period])
+        period, scorecard = Period(period.id), Scorecard(scorecard.id)
+        self.assertEqual(
+            (period.state, period.content_hash, period.published_date),
+            ('draft', None, None))
+        self.assertEqual(scorecard.state, 'appraised')
         Period.open([period])
+        Scorecard.draft([scorecard])
         with self.assertRaisesRegex(Exception, 'not appraised yet'):
             Period.publish([period])
+        self.assertEqual(Period(period.id).state, 'open')
+        # A scorecard is published only from appraised
+        Scorecard.publish([scorecard])
+        self.assertEqual(Scorecard(scorecard.id).state, 'draft')
 
     @with_transaction()
     def test_scorecard_unique_per_agency(self):

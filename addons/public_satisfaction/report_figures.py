@@ -4,23 +4,37 @@
 """Evaluators' views of the figures: by agency and by month, computed by the
 database (GROUP BY) for the dates chosen in the context."""
 import datetime as dt
+from functools import reduce
+from operator import add
 
-from sql import Cast, Literal, Null
-from sql.aggregate import Count, Min, Sum
-from sql.conditionals import Case, Coalesce
+from sql import Cast
 from sql.functions import DateTrunc, Function
 
 from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import scoring
-from .statistics import RATING_ELEMENTS as ELEMENTS
-from .statistics import utc_bounds
+from .statistics import (
+    RATED_ELEMENTS, RATING_ELEMENTS, figures_query, rating_column)
 
-RATED_ELEMENTS = ELEMENTS + ('overall',)
+# element: (the label of its rate, the label of its counts)
+ELEMENT_LABELS = {
+    'access': ("Access", "Access"),
+    'procedure': ("Procedure", "Procedure"),
+    'official': ("Civil Servant", "Civil Servant"),
+    'result': ("Result", "Result"),
+    'feedback': ("Feedback Handling", "Feedback"),
+    }
+RATE_LABELS = {
+    'sipas_index': "SIPAS-style Index",
+    'coverage': "Coverage",
+    'flagged_rate': "Flagged Rate",
+    'excluded_rate': "Excluded Rate",
+    'satisfaction': "Satisfaction",
+    'required_rate': "Required Rate",
+    }
 
 
 class FigureContext(ModelView):
@@ -68,38 +82,9 @@ class FigureMixin:
         "other figure.")
     satisfied = fields.Integer("Satisfied (4-5)")
     rated = fields.Integer("Overall Ratings")
-    satisfied_access = fields.Integer("Access: Satisfied")
-    rated_access = fields.Integer("Access: Ratings")
-    satisfied_procedure = fields.Integer("Procedure: Satisfied")
-    rated_procedure = fields.Integer("Procedure: Ratings")
-    satisfied_official = fields.Integer("Civil Servant: Satisfied")
-    rated_official = fields.Integer("Civil Servant: Ratings")
-    satisfied_result = fields.Integer("Result: Satisfied")
-    rated_result = fields.Integer("Result: Ratings")
-    satisfied_feedback = fields.Integer("Feedback: Satisfied")
-    rated_feedback = fields.Integer("Feedback: Ratings")
-    access = fields.Function(fields.Float(
-            "Access", digits=(4, 3)), 'get_rates')
-    procedure = fields.Function(fields.Float(
-            "Procedure", digits=(4, 3)), 'get_rates')
-    official = fields.Function(fields.Float(
-            "Civil Servant", digits=(4, 3)), 'get_rates')
-    result = fields.Function(fields.Float(
-            "Result", digits=(4, 3)), 'get_rates')
-    feedback = fields.Function(fields.Float(
-            "Feedback Handling", digits=(4, 3)), 'get_rates')
-    sipas_index = fields.Function(fields.Float(
-            "SIPAS-style Index", digits=(4, 3)), 'get_rates')
-    coverage = fields.Function(fields.Float(
-            "Coverage", digits=(4, 3)), 'get_rates')
-    flagged_rate = fields.Function(fields.Float(
-            "Flagged Rate", digits=(4, 3)), 'get_rates')
-    excluded_rate = fields.Function(fields.Float(
-            "Excluded Rate", digits=(4, 3)), 'get_rates')
-    satisfaction = fields.Function(fields.Float(
-            "Satisfaction", digits=(4, 3)), 'get_rates')
-    required_rate = fields.Function(fields.Float(
-            "Required Rate", digits=(4, 3)), 'get_rates')
+    # and, defined below the class: satisfied_<element>, rated_<element>
+    # and <element> (its rate) of each element of ELEMENT_LABELS, and the
+    # rates of RATE_LABELS, all computed by get_rates
 
     @classmethod
     def get_rates(cls, records, names):
@@ -114,12 +99,12 @@ class FigureMixin:
                     result[f'{name}_rate'][record.id] = scoring.ratio(
                         getattr(record, name), record.answered)
             if 'satisfaction' in names:
-                result['satisfaction'][record.id] = (
-                    record.satisfied / record.rated if record.rated else None)
+                result['satisfaction'][record.id] = scoring.ratio(
+                    record.satisfied, record.rated)
             if 'required_rate' in names:
                 result['required_rate'][record.id] = required
             rates = []
-            for element in ELEMENTS:
+            for element in RATING_ELEMENTS:
                 rate = scoring.ratio(
                     getattr(record, f'satisfied_{element}'),
                     getattr(record, f'rated_{element}'))
@@ -131,88 +116,45 @@ class FigureMixin:
         return result
 
     @classmethod
-    def _figures_query(
-            cls, extra_columns, group_by, where=None, source=None):
-        """Figures per group_by of the invitations returned in the context
-
-        source is a query with the columns of the invitation table used here
-        (default: the table itself)."""
-        pool = Pool()
-        Invitation = pool.get('satisfaction.invitation')
-        Response = pool.get('satisfaction.response')
-        Answer = pool.get('satisfaction.response.answer')
-        Question = pool.get('satisfaction.question')
-        Flag = pool.get('satisfaction.response.flag')
-        Dossier = pool.get('one_stop.dossier')
+    def _figures_query(cls, key, name, where=None):
+        """The figures (statistics.figures_query) of the invitations returned
+        in the dates of the context, per key(invitation) as column name"""
         context = Transaction().context
-        invitation = source if source is not None else Invitation.__table__()
-        response = Response.__table__()
-        answer = Answer.__table__()
-        question = Question.__table__()
-        # Per invitation first, so that several answers do not multiply it
-        not_excluded = ((response.excluded == Literal(False))
-            | (response.excluded == Null))
+        figures = figures_query(
+            key, context.get('from_date'), context.get('to_date'),
+            where=where)
+
+        def total(element, levels):
+            return reduce(add, (
+                    getattr(figures, rating_column(element, level))
+                    for level in levels))
         columns = []
         for element in RATED_ELEMENTS:
-            columns.append(Count(Case((
-                            (question.element == element)
-                            & (answer.value >= 4), answer.id))
-                    ).as_(f'satisfied_{element}'))
-            columns.append(Count(Case((
-                            (question.element == element)
-                            & (answer.value != Null), answer.id))
-                    ).as_(f'rated_{element}'))
-        rated = answer.join(
-            question, condition=answer.question == question.id
-            ).join(response, condition=answer.response == response.id
-            ).select(
-            response.invitation, *columns,
-            where=(question.kind == 'rating') & not_excluded,
-            group_by=[response.invitation])
-        signal = Response.__table__()
-        flag = Flag.__table__()
-        signals = signal.select(
-            signal.invitation,
-            Count(Case((signal.id.in_(flag.select(flag.response)),
-                        signal.id))).as_('flagged'),
-            Count(Case((signal.excluded == Literal(True), signal.id))
-                ).as_('excluded'),
-            group_by=[signal.invitation])
-        condition = invitation.state != 'revoked'
-        from_date, to_date = context.get('from_date'), context.get('to_date')
-        if from_date and to_date:
-            low, high = utc_bounds(from_date, to_date, Dossier.timezone())
-            condition &= ((invitation.returned_date >= low)
-                & (invitation.returned_date < high))
-        if where is not None:
-            condition &= where(invitation)
+            suffix = '' if element == 'overall' else f'_{element}'
+            columns.append(
+                total(element, scoring.SATISFIED).as_(f'satisfied{suffix}'))
+            columns.append(
+                total(element, scoring.LEVELS).as_(f'rated{suffix}'))
+        return figures.select(
+            figures.id, figures.key.as_(name), figures.eligible,
+            figures.answered, figures.declined, figures.flagged,
+            figures.excluded, *columns)
 
-        def total(name):
-            return Sum(Coalesce(getattr(rated, name), 0))
-        sums = []
-        for element in RATED_ELEMENTS:
-            for prefix in ['satisfied', 'rated']:
-                name = f'{prefix}_{element}'
-                alias = (prefix if element == 'overall' else name)
-                sums.append(total(name).as_(alias))
-        return invitation.join(
-            rated, 'LEFT', condition=rated.invitation == invitation.id
-            ).join(signals, 'LEFT',
-                condition=signals.invitation == invitation.id
-            ).select(
-            Min(invitation.id).as_('id'),
-            *extra_columns(invitation),
-            # One invitation that is not revoked per dossier
-            Count(invitation.id).as_('eligible'),
-            Count(Case((invitation.state == 'answered', invitation.id))
-                ).as_('answered'),
-            Count(Case((invitation.state == 'declined', invitation.id))
-                ).as_('declined'),
-            Sum(Coalesce(signals.flagged, 0)).as_('flagged'),
-            Sum(Coalesce(signals.excluded, 0)).as_('excluded'),
-            *sums,
-            where=condition,
-            group_by=group_by(invitation))
+
+def _rate_field(label):
+    return fields.Function(
+        fields.Float(label, digits=(4, 3)), 'get_rates')
+
+
+for _element, (_rate, _counts) in ELEMENT_LABELS.items():
+    setattr(FigureMixin, f'satisfied_{_element}',
+        fields.Integer(f"{_counts}: Satisfied"))
+    setattr(FigureMixin, f'rated_{_element}',
+        fields.Integer(f"{_counts}: Ratings"))
+    setattr(FigureMixin, _element, _rate_field(_rate))
+for _name, _rate in RATE_LABELS.items():
+    setattr(FigureMixin, _name, _rate_field(_rate))
+del _element, _rate, _counts, _name
 
 
 class FigureByAgency(FigureMixin, ModelSQL, ModelView):
@@ -229,8 +171,7 @@ class FigureByAgency(FigureMixin, ModelSQL, ModelView):
     @classmethod
     def table_query(cls):
         return cls._figures_query(
-            lambda t: [t.agency.as_('agency')],
-            lambda t: [t.agency])
+            lambda invitation: invitation.agency, 'agency')
 
 
 class FigureByMonth(FigureMixin, ModelSQL, ModelView):
@@ -246,27 +187,18 @@ class FigureByMonth(FigureMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        pool = Pool()
-        Invitation = pool.get('satisfaction.invitation')
         agency = Transaction().context.get('agency')
-        invitation = Invitation.__table__()
-        # Months are cut on UTC dates (07:00 on the 1st in Viet Nam)
-        month = DateTrunc('month', invitation.returned_date)
-        if backend.name == 'sqlite':
-            month = SQLiteDate(month)
-        else:
-            month = Cast(month, 'DATE')
-        # Grouped in an outer query: PostgreSQL does not match two
-        # DATE_TRUNC with bound parameters as the same expression
-        source = invitation.select(
-            invitation.id, invitation.agency, invitation.dossier,
-            invitation.state, invitation.returned_date,
-            month.as_('month'))
+
+        def month(invitation):
+            # Months are cut on UTC dates (07:00 on the 1st in Viet Nam)
+            month = DateTrunc('month', invitation.returned_date)
+            if backend.name == 'sqlite':
+                return SQLiteDate(month)
+            return Cast(month, 'DATE')
         return cls._figures_query(
-            lambda t: [t.month.as_('month')],
-            lambda t: [t.month],
-            where=(lambda t: t.agency == agency) if agency else None,
-            source=source)
+            month, 'month',
+            where=(lambda invitation: invitation.agency == agency)
+            if agency else None)
 
 
 class SQLiteDate(Function):

@@ -12,7 +12,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+LEVELS = (1, 2, 3, 4, 5)
 SATISFIED = (4, 5)
+# a rating at or below it is unhappy: it may be followed up, and it makes
+# its dossier unsatisfied for Decision 766
+UNHAPPY_MAX = 2
 
 
 def ratio(part, whole):

@@ -1,29 +1,41 @@
 # This file is part of the public_satisfaction module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
-"""Survey figures of agencies over a period, aggregated by the database.
+"""Survey figures of groups of invitations, aggregated by the database.
 
-Every figure comes from GROUP BY queries; no answer is loaded into Python.
-Answers are attributed to the agency of the invitation's snapshot (taken
-when the result was returned) and to the day it was returned; dossiers are
-attributed to their agency, which never changes after reception.  Excluded
-responses are counted apart and left out of every rate.
+figures_query() is the one query of the figures, grouped by a key of the
+invitations: period_figures() runs it by agency for the scorecards and the
+export, the evaluators' views (report_figures.py) by agency and by month.
+No answer is loaded into Python.  Answers are attributed to the agency of
+the invitation's snapshot (taken when the result was returned) and to the
+local day it was returned; dossiers are attributed to their agency, which
+never changes after reception.  Excluded responses are counted apart and
+left out of every rate; revoked invitations are not counted.
 """
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from sql import Literal, Null
-from sql.aggregate import Count
-from sql.conditionals import Case
+from sql import Cast, Literal, Null
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Case, Coalesce
 
+# response.py still imports utc_bounds from here
+from trytond.modules.one_stop.localtime import utc_bounds
 from trytond.pool import Pool
+from trytond.tools import cursor_dict
 from trytond.transaction import Transaction
 
 from . import scoring
+from .invitation import OPEN_STATES
 
 RATING_ELEMENTS = ('access', 'procedure', 'official', 'result', 'feedback')
+RATED_ELEMENTS = RATING_ELEMENTS + ('overall',)
+# The columns of figures_query() counting invitations and responses
+COUNTS = (
+    'eligible', 'opened', 'answered', 'declined', 'expired', 'flagged',
+    'excluded')
+# The ratings of figures_query() by element: every question of the element
+BY_ELEMENT = {element: (element, None) for element in RATED_ELEMENTS}
 
 
 @dataclass
@@ -97,135 +109,210 @@ class Figures:
         counts = self.overall_counts
         return (
             sum(counts[v] for v in scoring.SATISFIED),
-            sum(counts[v] for v in range(1, 6)))
+            sum(counts[v] for v in scoring.LEVELS))
 
 
-def utc_bounds(start, end, timezone):
-    "The naive UTC datetimes of local midnight of start and of end + 1 day"
-    zone = ZoneInfo(timezone)
-
-    def utc(day):
-        local = dt.datetime.combine(day, dt.time(), tzinfo=zone)
-        return local.astimezone(dt.UTC).replace(tzinfo=None)
-    return utc(start), utc(end + dt.timedelta(days=1))
+def rating_column(name, level):
+    """The column of figures_query() with the number of the answers of the
+    ratings name at level (1..5; None: not applicable)"""
+    return f'{name}_{"na" if level is None else level}'
 
 
-def period_figures(agency_ids, start, end, unsatisfied_below=3):
-    """Return {agency id: Figures} for the results returned from start to
-    end (local dates, both included).
+def _count(condition, column):
+    "The number of rows matching condition (a typed, portable count)"
+    return Count(Case((condition, column)))
 
-    A dossier is "bad" for Decision 766 when it was late or when its
-    overall rating is below unsatisfied_below (1 or 2 by default)."""
+
+def _false(column):
+    "A Boolean column that is not true"
+    return (column == Literal(False)) | (column == Null)
+
+
+def figures_query(key, start=None, end=None, where=None, ratings=BY_ELEMENT):
+    """Return the query of the survey figures of the invitations of the
+    results returned from start to end (local dates, both included; without
+    them, whenever), one row per value of key.
+
+    key(invitation) is the expression grouped on and where(invitation) an
+    optional condition, both of the invitation table; revoked invitations
+    are never counted.  ratings maps a name to (element, code): the rating
+    questions of element, of that code unless it is None.
+
+    Columns: key; id, the smallest invitation id of the group; COUNTS:
+    eligible (the invitations), opened, answered, declined, expired (not
+    answered in time), flagged (responses with an interference signal,
+    excluded or not), excluded (responses excluded by evaluators); and for
+    each name of ratings and each level of scoring.LEVELS and None (not
+    applicable), rating_column(name, level): the number of such answers of
+    the responses that are not excluded.
+    """
     pool = Pool()
     Invitation = pool.get('satisfaction.invitation')
     Response = pool.get('satisfaction.response')
     Answer = pool.get('satisfaction.response.answer')
+    Question = pool.get('satisfaction.question')
     Flag = pool.get('satisfaction.response.flag')
+    Dossier = pool.get('one_stop.dossier')
+    bounds = None
+    if start and end:
+        bounds = utc_bounds(start, end, Dossier.timezone())
+    now = Invitation.now()
+
+    def invitations():
+        """The invitations counted and their key (a new query each time).
+
+        Grouped on in outer queries: PostgreSQL does not match two
+        expressions with bound parameters (DATE_TRUNC) as the same one."""
+        invitation = Invitation.__table__()
+        condition = invitation.state != 'revoked'
+        if bounds:
+            low, high = bounds
+            condition &= ((invitation.returned_date >= low)
+                & (invitation.returned_date < high))
+        if where is not None:
+            condition &= where(invitation)
+        return invitation.select(
+            invitation.id, invitation.state, invitation.opened_date,
+            invitation.expiry, key(invitation).as_('key'),
+            where=condition)
+
+    invitation = invitations()
+    response = Response.__table__()
+    flag = Flag.__table__()
+    open_states = sorted(OPEN_STATES)
+    # The invitations of the few excluded or flagged responses, looked up
+    # (hashed) rather than every response joined
+    excluded = response.select(
+        response.invitation, where=response.excluded == Literal(True))
+    flagged = response.join(flag, condition=flag.response == response.id
+        ).select(response.invitation)
+    # A dossier has at most one invitation that is not revoked (a new code
+    # revokes the open one; answered or declined ones are never replaced)
+    # and an invitation at most one response: no DISTINCT needed.  Expired:
+    # moved to that state, or still open past the expiry.
+    totals = invitation.select(
+        invitation.key,
+        Min(invitation.id).as_('id'),
+        Count(invitation.id).as_('eligible'),
+        _count(invitation.opened_date != Null, invitation.id).as_('opened'),
+        _count(invitation.state == 'answered', invitation.id
+            ).as_('answered'),
+        _count(invitation.state == 'declined', invitation.id
+            ).as_('declined'),
+        _count((invitation.state == 'expired')
+            | (invitation.state.in_(open_states)
+                & (invitation.expiry < now)), invitation.id).as_('expired'),
+        _count(invitation.id.in_(flagged), invitation.id).as_('flagged'),
+        _count(invitation.id.in_(excluded), invitation.id).as_('excluded'),
+        group_by=[invitation.key])
+    if not ratings:
+        return totals
+
+    # The rating answers by key, question and value first (a few rows a
+    # key), spread over the columns of each rating afterwards
+    invitation = invitations()
+    response = Response.__table__()
+    answer = Answer.__table__()
+    question = Question.__table__()
+    counts = answer.join(response, condition=answer.response == response.id
+        ).join(invitation, condition=response.invitation == invitation.id
+        ).join(question, condition=answer.question == question.id
+        ).select(
+        invitation.key, question.element, question.code,
+        answer.value, answer.not_applicable,
+        Cast(Count(answer.id), 'INTEGER').as_('count'),
+        where=(question.kind == 'rating') & _false(response.excluded),
+        group_by=[
+            invitation.key, question.element, question.code,
+            answer.value, answer.not_applicable])
+    columns = []
+    for name, (element, code) in ratings.items():
+        of_rating = counts.element == element
+        if code is not None:
+            of_rating &= counts.code == code
+        for level in scoring.LEVELS + (None,):
+            if level is None:
+                matches = counts.not_applicable == Literal(True)
+            else:
+                matches = ((counts.value == level)
+                    & _false(counts.not_applicable))
+            columns.append(Sum(Case((of_rating & matches, counts.count))
+                    ).as_(rating_column(name, level)))
+    by_level = counts.select(counts.key, *columns, group_by=[counts.key])
+    return totals.join(by_level, 'LEFT', condition=by_level.key == totals.key
+        ).select(
+        totals.key, totals.id, *(getattr(totals, c) for c in COUNTS),
+        *(Coalesce(getattr(by_level, c.output_name), 0).as_(c.output_name)
+            for c in columns))
+
+
+def rating_questions():
+    "The (element, code) of the rating questions of every questionnaire"
+    Question = Pool().get('satisfaction.question')
+    question = Question.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*question.select(
+            question.element, question.code,
+            where=question.kind == 'rating',
+            group_by=[question.element, question.code],
+            order_by=[question.element, question.code]))
+    return [tuple(r) for r in cursor]
+
+
+def period_figures(agency_ids, start, end):
+    """Return {agency id: Figures} for the results returned from start to
+    end (local dates, both included).
+
+    A dossier is "bad" for Decision 766 when it was late or when its
+    overall rating is unhappy (at most scoring.UNHAPPY_MAX)."""
+    pool = Pool()
+    Response = pool.get('satisfaction.response')
+    Answer = pool.get('satisfaction.response.answer')
     Question = pool.get('satisfaction.question')
     Dossier = pool.get('one_stop.dossier')
     cursor = Transaction().connection.cursor()
-    low, high = utc_bounds(start, end, Dossier.timezone())
     result = {a: Figures(a) for a in agency_ids}
     if not agency_ids:
         return result
-    now = Invitation.now()
+    agencies = list(agency_ids)
 
-    invitation = Invitation.__table__()
-    in_period = (
-        invitation.agency.in_(list(agency_ids))
-        & (invitation.returned_date >= low)
-        & (invitation.returned_date < high)
-        & (invitation.state != 'revoked'))
-
-    def flag(condition, column):
-        "The number of rows matching condition (a typed, portable count)"
-        return Count(Case((condition, column)))
-
-    cursor.execute(*invitation.select(
-            invitation.agency,
-            # A dossier has at most one invitation that is not revoked: a new
-            # code revokes the open one, and answered or declined ones are
-            # never replaced; a DISTINCT would only cost a sort
-            Count(invitation.id),
-            Count(invitation.id),
-            flag(invitation.opened_date != Null, invitation.id),
-            flag(invitation.state == 'answered', invitation.id),
-            flag(invitation.state == 'declined', invitation.id),
-            flag(invitation.state.in_(['open', 'opened'])
-                & (invitation.expiry < now), invitation.id),
-            where=in_period,
-            group_by=[invitation.agency]))
-    for (agency, eligible, invitations, opened, answered, declined,
-            expired) in cursor:
-        figures = result[agency]
-        figures.eligible = eligible
-        figures.invitations = invitations
-        figures.opened = opened or 0
-        figures.answered = answered or 0
-        figures.declined = declined or 0
-        figures.expired = expired or 0
-
-    response = Response.__table__()
-    cursor.execute(*response.join(
-            invitation, condition=response.invitation == invitation.id
-            ).select(
-            invitation.agency, Count(response.id),
-            where=in_period & (response.excluded == Literal(True)),
-            group_by=[invitation.agency]))
-    for agency, excluded in cursor:
-        result[agency].excluded = excluded
-
-    # responses with at least one interference signal, excluded or not
-    flag_ = Flag.__table__()
-    cursor.execute(*response.join(
-            invitation, condition=response.invitation == invitation.id
-            ).select(
-            invitation.agency, Count(response.id),
-            where=in_period & response.id.in_(
-                flag_.select(flag_.response)),
-            group_by=[invitation.agency]))
-    for agency, flagged in cursor:
-        result[agency].flagged = flagged
-
-    answer = Answer.__table__()
-    question = Question.__table__()
-    counted = (in_period
-        & ((response.excluded == Literal(False))
-            | (response.excluded == Null)))
-    cursor.execute(*answer.join(
-            response, condition=answer.response == response.id
-            ).join(invitation, condition=response.invitation == invitation.id
-            ).join(question, condition=answer.question == question.id
-            ).select(
-            invitation.agency, question.element, question.code,
-            answer.value, answer.not_applicable, Count(answer.id),
-            where=counted & (question.kind == 'rating'),
-            group_by=[
-                invitation.agency, question.element, question.code,
-                answer.value, answer.not_applicable]))
-    for agency, element, code, value, not_applicable, count in cursor:
-        figures = result[agency]
-        if not_applicable:
-            figures.not_applicable[element, code] += count
-        elif value is not None:
-            figures.ratings[element, code][value] += count
+    ratings = {f'q{n}': question
+        for n, question in enumerate(rating_questions())}
+    cursor.execute(*figures_query(
+            lambda invitation: invitation.agency, start, end,
+            where=lambda invitation: invitation.agency.in_(agencies),
+            ratings=ratings))
+    for row in cursor_dict(cursor):
+        figures = result[row['key']]
+        for name in COUNTS:
+            setattr(figures, name, row[name])
+        figures.invitations = row['eligible']
+        for name, question in ratings.items():
+            for level in scoring.LEVELS:
+                if count := row[rating_column(name, level)]:
+                    figures.ratings[question][level] = count
+            if count := row[rating_column(name, None)]:
+                figures.not_applicable[question] = count
 
     # Decision 766: dossiers returned in the period, by their agency
+    low, high = utc_bounds(start, end, Dossier.timezone())
     dossier = Dossier.__table__()
+    answer = Answer.__table__()
+    response = Response.__table__()
+    question = Question.__table__()
     unsatisfied = answer.join(
         response, condition=answer.response == response.id
         ).join(question, condition=answer.question == question.id
         ).select(
         response.dossier,
         where=(question.element == 'overall')
-        & (answer.value < unsatisfied_below)
-        & ((response.excluded == Literal(False))
-            | (response.excluded == Null)))
+        & (answer.value <= scoring.UNHAPPY_MAX)
+        & _false(response.excluded))
     cursor.execute(*dossier.select(
             dossier.agency, Count(dossier.id),
-            flag((dossier.timeliness == 'late')
+            _count((dossier.timeliness == 'late')
                 | dossier.id.in_(unsatisfied), dossier.id),
-            where=dossier.agency.in_(list(agency_ids))
+            where=dossier.agency.in_(agencies)
             & (dossier.state == 'returned')
             & (dossier.returned_date >= low)
             & (dossier.returned_date < high),

@@ -27,6 +27,10 @@ grow with the number of dossiers.  This benchmark:
    (subject / baseline), the counts of the database, and removes the
    databases unless ``--keep``.
 
+With ``--code DIR`` (a checkout of another commit, e.g. the code before a
+change) the template is activated and the demo run with the ``addons/`` and
+``one_stop_tools/`` of DIR loaded before the installed ones.
+
 The survey pages' worker memory under load is measured by
 bench/survey_load.py (VmHWM of each gunicorn worker).
 """
@@ -57,9 +61,23 @@ def vm_rss(pid):
         return None
 
 
+def demo_command(code=None):
+    "The command of one-stop-demo, loading the code of the checkout first"
+    if not code:
+        return benchlib.script('one-stop-demo')
+    code = os.path.abspath(code)
+    addons = os.path.join(code, 'addons')
+    return [sys.executable, '-c',
+        'import sys, trytond.modules; '
+        f'sys.path.insert(0, {code!r}); '
+        f'trytond.modules.__path__.insert(0, {addons!r}); '
+        'from one_stop_tools.demo import main; sys.exit(main())']
+
+
 class Backend:
 
-    def __init__(self, kind, directory, modules, database):
+    def __init__(self, kind, directory, modules, database, code=None):
+        self.code = code
         self.kind = kind
         self.directory = directory
         self.modules = modules
@@ -82,7 +100,8 @@ class Backend:
             with open(passfile, 'w') as fp:
                 fp.write(benchlib.ADMIN_PASSWORD + '\n')
             env['TRYTONPASSFILE'] = passfile
-            command = [*benchlib.script('trytond-admin'), '-c', self.config,
+            command = [*benchlib.admin_command(self.addons()),
+                '-c', self.config,
                 '-d', self.template, '--all', '--activate-dependencies',
                 '--email', 'admin@example.com', '-u', *self.modules,
                 '-l', 'vi']
@@ -94,7 +113,10 @@ class Backend:
                     + (result.stdout + result.stderr)[-5000:])
         else:
             benchlib.create_database(self.template, self.config,
-                modules=self.modules)
+                modules=self.modules, addons=self.addons())
+
+    def addons(self):
+        return os.path.join(self.code, 'addons') if self.code else None
 
     def copy(self, database):
         if self.kind == 'sqlite':
@@ -150,7 +172,7 @@ def run_demo(backend, database, dossiers, batch, interval, seed, log_path):
     """Run one-stop-demo; return (peak KiB, samples [(s, KiB)], seconds,
     output)"""
     env = benchlib.clean_env()
-    command = [*benchlib.script('one-stop-demo'), '-c', backend.config,
+    command = [*demo_command(backend.code), '-c', backend.config,
         '-d', database, '--dossiers', str(dossiers), '--seed', str(seed),
         '--batch', str(batch), '--start', '2024-01-01',
         '--end', '2026-06-30']
@@ -221,17 +243,23 @@ def main():
     parser.add_argument('--seed', type=int, default=2026)
     parser.add_argument('--interval', type=float, default=1.0,
         help="seconds between two readings of the RSS")
+    parser.add_argument('--code', metavar='DIR',
+        help="a checkout whose addons/ and one_stop_tools/ are run instead "
+        "of the installed ones (e.g. the commit before a change)")
     parser.add_argument('--keep', action='store_true')
     options = parser.parse_args()
     modules = [m for m in options.modules.split(',') if m]
     directory = tempfile.mkdtemp(prefix='bench_memory_')
     template = f'bench_memory_{os.getpid()}'
-    backend = Backend(options.backend, directory, modules, template)
+    backend = Backend(
+        options.backend, directory, modules, template, code=options.code)
     log(benchlib.machine())
     log(f"backend {options.backend}"
         + (f" (files in {directory})" if options.backend == 'sqlite'
             else f" ({benchlib.URI.split('@')[-1]})")
-        + f"; modules {', '.join(modules)} (+ dependencies), vi")
+        + f"; modules {', '.join(modules)} (+ dependencies), vi"
+        + (f"; code of {os.path.abspath(options.code)}" if options.code
+            else ''))
     databases = [template]
     try:
         begin = time.perf_counter()
@@ -251,7 +279,8 @@ def main():
             summary = [line for line in text.splitlines()
                 if 'dossiers created' in line]
             plugin = [line for line in text.splitlines()
-                if line.startswith('satisfaction:') and 'answered' in line]
+                if line.startswith('satisfaction:') and 'answered' in line
+                or line.startswith('reform evaluation:')]
             results[label] = peak
             log(f"  peak RSS {peak / 1024:.0f} MiB in {seconds:.0f} s "
                 f"({count / seconds:.0f} dossiers/s overall)")
@@ -262,7 +291,7 @@ def main():
                 rss, line = phase_of_peak(samples, text)
                 log(f"  highest sample ({rss / 1024:.0f} MiB) after the "
                     f"output line: {line[:150]}")
-            for line in summary[-1:] + plugin[:1]:
+            for line in summary[-1:] + plugin[:2]:
                 log(f"  {line.strip()}")
             counts = backend.counts(database)
             log("  rows: " + ', '.join(

@@ -33,23 +33,28 @@ the appointment date, extended by supplement waits) and the
 streamed in batches of --batch, one transaction per batch, so memory stays
 bounded whatever N.
 
-Plugin hook
------------
-After the host data, for every activated module ``m`` (in dependency
-order) that has a module ``trytond.modules.<m>.demo`` with a function
-``generate(context)``, that function is called.  It runs outside any
-transaction: it starts its own ones (``context.transaction()`` returns
-``Transaction().start(database, 0)``, commit on exit), ideally one per
-batch.  ``context`` (attributes, also readable as ``context['name']``):
+Demo data of the other modules
+------------------------------
+The modules never know the demo: their demo data are made here, by the
+generators of ``GENERATORS`` (module name: the modules of
+``one_stop_tools`` whose ``generate(context)`` is called, in that order),
+run after the host data for every activated module that has some, in
+dependency order.  They go through the modules' own API (the satisfaction
+data through ``Invitation.issue`` and ``Response.submit_many``).  A
+generator runs outside any transaction: it starts its own ones
+(``context.transaction()`` returns ``Transaction().start(database, 0)``,
+commit on exit), ideally one per batch.  ``context`` (attributes, also
+readable as ``context['name']``), shared by the generators of a module:
 
 - ``database``: database name; ``config``: the configuration file;
-- ``random``: a ``random.Random`` seeded from --seed and the module name;
+- ``module``: the module name; ``random``: a ``random.Random`` seeded from
+  --seed and the module name;
 - ``seed``, ``batch`` (batch size), ``start``, ``end`` (dates of the
   period), ``dossiers`` (N added by this run), ``users`` (False with
   --no-users), ``timezone``;
 - ``progress(**kwargs)``: a tqdm progress bar factory writing to stderr;
 - ``log(message)``: print a line to stderr;
-- ``logins``: a list the plugin may append ``(login, password, role)``
+- ``logins``: a list a generator may append ``(login, password, role)``
   tuples to, printed with the host's demo logins.
 """
 import argparse
@@ -66,7 +71,7 @@ from zoneinfo import ZoneInfo
 from one_stop_tools import demo_data as data
 
 TIMEZONE = 'Asia/Ho_Chi_Minh'
-PASSWORD = 'motcua-2026'
+PASSWORD = data.PASSWORD
 URL = 'http://localhost:8000'
 MORNING = (7 * 60, 11 * 60 + 30)
 AFTERNOON = (13 * 60 + 30, 17 * 60)
@@ -115,8 +120,19 @@ def progress(**kwargs):
     return tqdm(**kwargs)
 
 
+# The demo data of the modules: module name -> the modules of the generators
+# run when it is activated, in that order
+GENERATORS = {
+    'public_satisfaction': [
+        'one_stop_tools.demo_satisfaction',
+        # after the answers: its survey criteria are computed from them
+        'one_stop_tools.demo_reform',
+        ],
+    }
+
+
 class DemoContext:
-    "What plugin generate(context) functions receive"
+    "What the generate(context) functions of GENERATORS receive"
 
     def __init__(self, **kwargs):
         self.__dict__.update(kwargs)
@@ -899,7 +915,7 @@ def generate_dossiers(args, world, parties, cutoff):
     return created
 
 
-# ------------------------------------------------------------------ hooks
+# ------------------------------------------------------------- modules
 def activated_modules(database):
     from trytond.modules import create_graph
     from trytond.pool import Pool
@@ -914,24 +930,19 @@ def activated_modules(database):
         return sorted(names)
 
 
-def run_hooks(args, context_kwargs):
+def run_generators(args, context_kwargs):
+    "Run the GENERATORS of the activated modules; return their modules"
     called = []
     for name in activated_modules(args.database):
-        module_name = f'trytond.modules.{name}.demo'
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exception:
-            if exception.name in {module_name, f'trytond.modules.{name}'}:
-                continue
-            raise  # a missing dependency of the plugin's demo module
-        generate = getattr(module, 'generate', None)
-        if not callable(generate):
+        generators = GENERATORS.get(name)
+        if not generators:
             continue
         log(f"demo data of module {name}")
         context = DemoContext(
             random=random.Random(f'{args.seed}-{name}'),
             module=name, **context_kwargs)
-        generate(context)
+        for generator in generators:
+            importlib.import_module(generator).generate(context)
         called.append(name)
     return called
 
@@ -1008,15 +1019,15 @@ def main(argv=None):
         f"setup {setup_time:.1f} s)")
     log(summary)
 
-    hooks = run_hooks(args, dict(
+    modules = run_generators(args, dict(
             database=database, config=args.config, seed=args.seed,
             batch=args.batch, start=args.start, end=args.end,
             dossiers=created, users=args.users, timezone=timezone,
             progress=progress, log=log, logins=logins))
 
     print(summary)
-    if hooks:
-        print(f"Demo data of plugin modules: {', '.join(hooks)}")
+    if modules:
+        print(f"Demo data of plugin modules: {', '.join(modules)}")
     print_logins(database, logins, args.users)
     return 0
 

@@ -477,3 +477,109 @@ WITHDRAW_REASONS = [
     "Người nộp hồ sơ đề nghị rút để hoàn thiện lại hồ sơ",
     "Tổ chức đề nghị dừng giải quyết hồ sơ",
     ]
+
+# ------------------------------------------------- satisfaction surveys
+# The password of the demo logins (demo only)
+PASSWORD = 'motcua-2026'
+# The Department of Home Affairs: reads the answers and appraises the
+# reform scorecards of the whole province
+EVALUATOR = ('danhgia', "Phạm Thị Thu Hà",
+    "Đánh giá mức độ hài lòng (Satisfaction Evaluator) - Sở Nội vụ, "
+    "toàn tỉnh")
+
+# Coverage of the survey per agency code, as in the source notice:
+# (share of the eligible dossiers answered, share declined, share of the
+# receipts printed).  The agencies named in the notice as sending most
+# forms:
+SURVEY_NAMED = {
+    'H15.02': (0.78, 0.04, 0.98),  # Sở Kế hoạch và Đầu tư
+    'H15.03': (0.72, 0.05, 0.97),  # Sở Tư pháp
+    'H15.24': (0.70, 0.05, 0.97),  # UBND huyện Hàm Thuận Bắc
+    'H15.21': (0.66, 0.06, 0.96),  # UBND thị xã La Gi
+    'H15.23': (0.62, 0.06, 0.95),  # UBND huyện Bắc Bình
+    # UBND huyện Hàm Thuận Nam: forms sent, but many citizens objected
+    'H15.25': (0.56, 0.30, 0.95),
+    }
+# Their successors kept part of the habit
+SURVEY_SUCCESSORS = {
+    'H15.10': (0.42, 0.04, 0.90),  # Sở Tài chính (with KH&ĐT from 03/2025)
+    'H15.50.04': (0.40, 0.05, 0.90),  # phường La Gi
+    'H15.50.08': (0.38, 0.05, 0.90),  # xã Bắc Bình
+    'H15.50.10': (0.42, 0.05, 0.90),  # xã Hàm Thuận Bắc
+    'H15.50.12': (0.30, 0.25, 0.90),  # xã Hàm Thuận Nam
+    }
+# Hardly any form
+SURVEY_NEAR_ZERO = {
+    ROOT: (0.02, 0.01, 0.30),
+    'H15.06': (0.03, 0.01, 0.40),  # Sở Giao thông vận tải
+    'H15.26': (0.02, 0.01, 0.30),  # UBND huyện Tánh Linh
+    'H15.29': (0.01, 0.00, 0.20),  # UBND huyện Phú Quý
+    'H15.50.17': (0.02, 0.00, 0.25),  # đặc khu Phú Quý
+    }
+# The Centre has the QR codes on its counters (point 6 of the notice)
+SURVEY_CENTRE = (0.28, 0.03, 0.95)
+# Other units of the Hàm Thuận Nam area: more declines than elsewhere
+HAM_THUAN_NAM_AREA = {'H15.25.01', 'H15.25.06', 'H15.50.13'}
+
+# Causes of dissatisfaction: (weight, element most affected, complaints)
+COMPLAINTS = {
+    'come_back': (3, 'procedure', [
+            "Phải đi lại nhiều lần mới nộp đủ hồ sơ, mỗi lần lại được yêu "
+            "cầu bổ sung một loại giấy tờ khác.",
+            "Lần đầu không được hướng dẫn đầy đủ nên phải đi lại nhiều lần, "
+            "mất thời gian và chi phí đi lại.",
+            "Hồ sơ bị trả về để bổ sung nhưng không nói rõ lý do ngay từ "
+            "đầu, phải đi lại mấy lần.",
+            ]),
+    'late': (3, 'result', [
+            "Trả kết quả trễ hẹn, không có ai gọi điện báo trước.",
+            "Đến đúng ngày hẹn nhưng chưa có kết quả, phải chờ thêm mấy "
+            "ngày nữa.",
+            "Kết quả bị trễ hẹn mà không nhận được phiếu xin lỗi và hẹn lại "
+            "ngày trả.",
+            ]),
+    'guidance': (3, 'official', [
+            "Cán bộ hướng dẫn chưa rõ, mỗi lần hỏi lại được trả lời một "
+            "kiểu.",
+            "Hướng dẫn thành phần hồ sơ chưa rõ ràng, đề nghị có mẫu đơn "
+            "ghi sẵn để người dân làm theo.",
+            "Hỏi thì cán bộ chỉ nói lên mạng xem, không giải thích cụ thể.",
+            ]),
+    'waiting': (2, 'access', [
+            "Phải chờ đợi lâu tại quầy, chỉ có một cán bộ tiếp nhận.",
+            "Xếp hàng lâu, máy lấy số thứ tự không hoạt động.",
+            "Buổi sáng đông người mà cán bộ đến muộn, người dân phải chờ.",
+            ]),
+    'attitude': (2, 'official', [
+            "Thái độ cán bộ chưa niềm nở, trả lời qua loa.",
+            "Cán bộ nói chuyện riêng, để người dân đứng chờ.",
+            ]),
+    'premises': (1, 'access', [
+            "Chỗ ngồi chờ chật, nóng, thiếu quạt.",
+            "Khó tìm chỗ gửi xe, bảng chỉ dẫn các quầy không rõ.",
+            ]),
+    'fees': (1, 'procedure', [
+            "Không được giải thích rõ các khoản phí, lệ phí phải nộp.",
+            "Thủ tục còn rườm rà, phải nộp nhiều bản sao giấy tờ đã có "
+            "trong cơ sở dữ liệu.",
+            ]),
+    }
+SUGGESTIONS = [
+    "Tạm được, nhưng thời gian chờ ở quầy còn lâu.",
+    "Nên bố trí thêm ghế chờ và nước uống cho người dân.",
+    "Cần niêm yết thủ tục và mẫu đơn rõ hơn tại quầy.",
+    "Nên nhắn tin báo khi có kết quả để người dân khỏi đi lại.",
+    "Cán bộ làm việc được nhưng cần hướng dẫn kỹ hơn.",
+    ]
+PRAISES = [
+    "Cán bộ nhiệt tình, hướng dẫn tận tình, chu đáo.",
+    "Thủ tục nhanh gọn, trả kết quả đúng hẹn.",
+    "Rất hài lòng, cảm ơn cán bộ Bộ phận Một cửa.",
+    "Được hướng dẫn một lần là hiểu, không phải đi lại.",
+    "Phục vụ chu đáo, nơi làm việc sạch sẽ, thoáng mát.",
+    "Cán bộ lịch sự, giải quyết nhanh.",
+    ]
+PRAISES_EARLY = [
+    "Nhận kết quả sớm hơn ngày hẹn, rất hài lòng.",
+    "Có kết quả trước hẹn, cảm ơn cán bộ.",
+    ]

@@ -3,8 +3,8 @@
 A fresh database is created with trytond-admin (module public_satisfaction
 and its dependencies, reform_evaluation among them), filled with
 ``one-stop-demo --dossiers 2400 --seed 3 --start 2024-01-01 --end
-2025-12-31``, whose public_satisfaction hook ends with
-``public_satisfaction.demo_reform.generate``, and checked with plain SQL:
+2025-12-31``, whose generators of public_satisfaction end with
+``one_stop_tools.demo_reform``, and checked with plain SQL:
 
 - one yearly period per year up to the current one ("Chỉ số CCHC 2024",
   2025, 2026), linked to the previous one, with the same criteria tree

@@ -2,9 +2,9 @@
 
 A fresh database is created with trytond-admin (module public_satisfaction
 and its dependencies), filled with ``one-stop-demo --dossiers 600 --seed
-3``, whose plugin hook calls ``public_satisfaction.demo.generate``, and
-checked with plain SQL; a second run with ``--dossiers 60`` must only give
-invitations to the new dossiers.
+3``, which runs ``one_stop_tools.demo_satisfaction`` (the demo generator
+of that module), and checked with plain SQL; a second run with
+``--dossiers 60`` must only give invitations to the new dossiers.
 
 The period is pinned (``--end 2025-12-31``): the data then depend on the
 seed only, not on today's date, so that the statistical checks (coverage

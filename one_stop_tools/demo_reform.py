@@ -1,8 +1,8 @@
-# This file is part of the public_satisfaction module.  The COPYRIGHT file at
-# the top level of this repository contains the full copyright notices and
-# license terms.
-"""Demo data of the reform evaluation (PAR / CCHC index), called at the end
-of ``public_satisfaction.demo.generate`` once the survey answers exist.
+"""Demo data of the reform evaluation (PAR / CCHC index).
+
+Registered in ``one_stop_tools.demo.GENERATORS`` after
+``one_stop_tools.demo_satisfaction`` for the module public_satisfaction:
+its survey criteria are computed from the answers, which must exist.
 
 One yearly period per year, from the first year of the demo data (not
 before 2024, at most the three most recent years) to the current year:
@@ -47,6 +47,15 @@ import datetime as dt
 import hashlib
 import time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sql import Null
+from sql.aggregate import Count, Sum
+from sql.conditionals import Case
+
+from trytond.modules.one_stop.localtime import utc_bounds
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 FIRST_YEAR = 2024
 YEARS = 3
@@ -153,14 +162,6 @@ def _round(value, maximum):
 def _agencies(period, agencies):
     """The agencies to score in period: valid in it and with dossiers in it
     (or with dossiers at all, when the period has none yet)"""
-    from sql import Null
-    from sql.aggregate import Count, Sum
-    from sql.conditionals import Case
-
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-
-    from .statistics import utc_bounds
     pool = Pool()
     Dossier = pool.get('one_stop.dossier')
     dossier = Dossier.__table__()
@@ -214,7 +215,6 @@ def _manual_points(rng, line, quality, on_time):
 
 def _local(day, hour, timezone):
     "Naive UTC datetime of day at hour, local time, not in the future"
-    from zoneinfo import ZoneInfo
     local = dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(timezone))
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return min(local.astimezone(dt.UTC), now).replace(tzinfo=None)
@@ -224,8 +224,6 @@ def _build_period(context, year, state):
     """Create the period of year with its scorecards; state is 'published',
     'appraised' or 'current'.  Return a summary line, or None when the
     period exists."""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
     pool = Pool()
     Period = pool.get('reform.period')
     Criterion = pool.get('reform.criterion')
@@ -345,7 +343,6 @@ def _build_period(context, year, state):
 
 def generate(context):
     started = time.monotonic()
-    from zoneinfo import ZoneInfo
     today = dt.datetime.now(ZoneInfo(context.timezone)).date()
     years = _years(context, today)
     done = []

@@ -39,7 +39,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import RPCError, RPCHTTPError, start_server, stop_server
-from test_survey_http import Direct
+from survey_world import Direct
 
 MODULES = ('public_satisfaction',)
 

@@ -41,7 +41,7 @@ from conftest import (
     TrytondServer, _clean_env, _free_port, _script, _wait_ready,
     backend_name, database_uri, start_server, stop_server)
 from test_rpc_access import unique_agency_code
-from test_survey_http import VALID, Browser, Direct
+from survey_world import VALID, Browser, Direct
 
 pytestmark = pytest.mark.skipif(
     backend_name() != 'postgresql',

@@ -39,13 +39,11 @@ import time
 import urllib.parse
 
 import pytest
-from conftest import start_server, stop_server
+from conftest import SURVEY_MODULES, start_server, stop_server
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_survey_http import (
-    VALID, Browser, Direct, new_address, survey_world)
+from survey_world import VALID, Browser, Reply, build_world
 
-MODULES = ['public_satisfaction']
 MAX_BODY = 16 * 1024  # [public_satisfaction] max_body, the default
 TIMEOUT = 30
 LIMITS = {
@@ -83,51 +81,21 @@ STATS = {'requests': 0, 'statuses': collections.Counter(),
 
 # --- the wire ------------------------------------------------------------
 
-class Reply:
-
-    def __init__(self, status, headers, raw):
-        self.status = status
-        self.headers = headers
-        self.raw = raw
-
-    def __repr__(self):
-        return f'<Reply {self.status}>'
-
-
 def record(test, status):
     STATS['requests'] += 1
     STATS['statuses'][status] += 1
     STATS['by_test'][test][status] += 1
 
 
-class Client:
-    "Plain HTTP, or raw bytes, from one loopback address"
+class Client(Browser):
+    "A phone that counts the statuses it gets, and may send raw bytes"
 
     def __init__(self, server, test):
-        parsed = urllib.parse.urlsplit(server.url)
-        self.host, self.port = parsed.hostname, parsed.port
-        self.netloc = parsed.netloc
-        self.database = server.database
-        self.address = new_address()
+        super().__init__(server, timeout=TIMEOUT)
         self.test = test
 
-    def request(self, method, path, body=None, headers=None):
-        "path: the raw (already quoted) path below the database"
-        connection = http.client.HTTPConnection(
-            self.host, self.port, timeout=TIMEOUT,
-            source_address=(self.address, 0))
-        try:
-            try:
-                connection.request(
-                    method, f'/{self.database}/{path}', body=body,
-                    headers=headers or {})
-            except (BrokenPipeError, ConnectionResetError):
-                # refused before it was all sent (414, 431): read the answer
-                pass
-            response = connection.getresponse()
-            reply = Reply(response.status, response.headers, response.read())
-        finally:
-            connection.close()
+    def send(self, method, target, body=None, headers=None):
+        reply = super().send(method, target, body, headers)
         record(self.test, reply.status)
         return reply
 
@@ -244,6 +212,16 @@ def refused_origin(headers, server_url, null_allowed):
     return urllib.parse.urlsplit(origin).netloc != host
 
 
+def assert_refused_origin(reply, headers, server_url, null_allowed):
+    """Tell if the Origin of the request is refused: then the reply is the
+    plain 403 of trytond, still sane"""
+    if not refused_origin(headers, server_url, null_allowed):
+        return False
+    assert reply.status == 403
+    assert_sane(reply, routed=False)
+    return True
+
+
 def routed_token(raw):
     """Tell if the raw path segment reaches the token of the survey routes
     (the server decodes %2F into a path separator)"""
@@ -255,9 +233,10 @@ def routed_token(raw):
 
 @pytest.fixture(scope='module')
 def server(tmp_path_factory):
+    "A server of its own, with rate limits that fuzzing never meets"
     directory = tmp_path_factory.mktemp('trytond_fuzz')
     server = start_server(
-        str(directory), MODULES,
+        str(directory), SURVEY_MODULES,
         extra_config={'public_satisfaction': LIMITS})
     yield server
     alive = server.alive()
@@ -271,30 +250,8 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def admin(server):
-    return server.client()
-
-
-@pytest.fixture(scope='module')
-def direct(server):
-    return Direct(server)
-
-
-@pytest.fixture(scope='module')
 def world(admin):
-    return survey_world(admin, 'FUZ')
-
-
-def returned_dossier(admin, world):
-    Dossier = admin.model('one_stop.dossier')
-    dossier_id, = Dossier.create([{
-                'applicant': world['party'],
-                'procedure': world['procedure'],
-                'agency': world['agency'], 'channel': 'counter'}])
-    Dossier.process([dossier_id])
-    Dossier.mark_ready([dossier_id])
-    Dossier.return_result([dossier_id])
-    return dossier_id
+    return build_world(admin, 'FUZ')
 
 
 def invitation_of(admin, dossier_id):
@@ -311,20 +268,20 @@ def tokens(server, admin, direct, world):
     result = {'open': [], 'answered': [], 'expired': [], 'revoked': []}
     dossiers = {}
     for _ in range(3):
-        dossier_id = returned_dossier(admin, world)
+        dossier_id = world.returned()
         result['open'].append(direct.token(dossier_id))
         dossiers[result['open'][-1]] = dossier_id
-    dossier_id = returned_dossier(admin, world)
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     assert Browser(server).post(f's/{token}', VALID).status == 200
     result['answered'].append(token)
     dossiers[token] = dossier_id
-    dossier_id = returned_dossier(admin, world)
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     direct.expire(dossier_id)
     result['expired'].append(token)
     dossiers[token] = dossier_id
-    dossier_id = returned_dossier(admin, world)
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     admin.model('one_stop.dossier').reissue_invitation([dossier_id])
     result['revoked'].append(token)
@@ -606,15 +563,14 @@ def test_fuzz_token_routes(server, tokens):
             st.sampled_from([b'action=nope', b'action=%ff', b'\x00' * 50])))
     def check(method, token, form, query, headers, body):
         path = f's/{token}' + ('/form' if form else '') + query
-        reply = client.request(method, path, body=body, headers=dict(
+        reply = client.request(method, path, raw=body, headers=dict(
                 headers))
         if reply.status == 414:  # the request line is too long
             assert len(path) > 60000
             return
         routed = routed_token(token)
-        if routed and refused_origin(headers, server.url, not form):
-            assert reply.status == 403
-            assert_sane(reply, routed=False)
+        if routed and assert_refused_origin(
+                reply, headers, server.url, not form):
             return
         host = dict(headers).get('Host')
         if host is not None and host != client.netloc and (
@@ -661,11 +617,9 @@ def test_fuzz_invalid_submissions(server, admin, tokens):
         if fault == 'gzip':
             headers = headers + [('Content-Encoding', 'gzip')]
         reply = client.request(
-            'POST', f's/{token}{lang}', body=body,
+            'POST', f's/{token}{lang}', raw=body,
             headers=headers_for(content_type, headers))
-        if refused_origin(headers, server.url, True):
-            assert reply.status == 403
-            assert_sane(reply, routed=False)
+        if assert_refused_origin(reply, headers, server.url, True):
             return
         assert_sane(reply)
         if len(body) > MAX_BODY:
@@ -739,7 +693,7 @@ def test_fuzz_body_sizes(server, admin, tokens):
         assert len(body) == size
         path = f'/{client.database}/s/{token}'
         if framing == 'length':
-            reply = client.request('POST', f's/{token}', body=body,
+            reply = client.request('POST', f's/{token}', raw=body,
                 headers={'Content-Type': FORM})
         else:
             reply, later = client.wire(raw_request('POST', path, [
@@ -853,11 +807,9 @@ def test_fuzz_poster(server, admin, world, direct, tokens):
         body = urlencoded(pairs)
         if method in {'GET', 'HEAD'}:
             body = None
-        reply = client.request(method, 'p' + query, body=body,
+        reply = client.request(method, 'p' + query, raw=body,
             headers=headers_for(content_type, headers))
-        if refused_origin(headers, server.url, True):
-            assert reply.status == 403
-            assert_sane(reply, routed=False)
+        if assert_refused_origin(reply, headers, server.url, True):
             return
         assert_sane(reply)
         assert reply.status in {200, 303, 400, 405, 413}, reply.status
@@ -872,7 +824,7 @@ def test_fuzz_poster(server, admin, world, direct, tokens):
 
     check()
     # the right pair still works
-    reply = client.request('POST', 'p', body=urlencoded(
+    reply = client.request('POST', 'p', raw=urlencoded(
             [('dossier', dossier_code), ('code', short_code)]),
         headers={'Content-Type': FORM})
     assert reply.status == 303
@@ -887,7 +839,7 @@ def test_server_still_answers(server, admin, tokens):
     assert reply.status == 200
     assert time.monotonic() - started < 5
     token = tokens['open'][-1]
-    reply = client.request('POST', f's/{token}', body=urlencoded(
+    reply = client.request('POST', f's/{token}', raw=urlencoded(
             list(VALID.items())), headers={'Content-Type': FORM})
     assert_sane(reply)
     assert reply.status == 200

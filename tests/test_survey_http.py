@@ -10,188 +10,24 @@ opened directly on the server's database with the server's configuration.
 Each scenario speaks from its own loopback address (127.0.x.y), so that the
 per-address rate limits of the pages do not mix the scenarios.
 """
-import datetime as dt
-import http.client
-import itertools
-import os
 import re
 import threading
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from test_rpc_access import unique_agency_code
+from survey_world import (
+    VALID, Browser, answer_form, build_world, stored)
 
-MODULES = ['public_satisfaction']
-VI_PO = os.path.join(
-    os.path.dirname(__file__), os.pardir, 'addons', 'public_satisfaction',
-    'locale', 'vi.po')
-PAGE_CONTEXT = 'report:satisfaction.survey.page:'
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'")
 MAX_PAGE = 50 * 1024
 PARALLEL = 10
-_addresses = (f'127.0.{i // 250 + 1}.{i % 250 + 1}' for i in itertools.count())
-
-
-def new_address():
-    return next(_addresses)
-
-
-class Reply:
-
-    def __init__(self, response):
-        self.status = response.status
-        self.headers = response.headers
-        self.raw = response.read()
-        self.text = self.raw.decode('utf-8')
-
-    def __repr__(self):
-        return f'<Reply {self.status}>'
-
-
-class Browser:
-    "A citizen's phone: plain HTTP from its own address, no cookie"
-
-    def __init__(self, server, address=None):
-        parsed = urllib.parse.urlsplit(server.url)
-        self.host, self.port = parsed.hostname, parsed.port
-        self.database = server.database
-        self.address = address or new_address()
-
-    def path(self, path):
-        return f'/{self.database}/{path}'
-
-    def request(self, method, path, data=None, headers=None, raw=None):
-        connection = http.client.HTTPConnection(
-            self.host, self.port, timeout=120,
-            source_address=(self.address, 0))
-        headers = dict(headers or {})
-        body = raw
-        if data is not None:
-            body = urllib.parse.urlencode(data, doseq=True).encode()
-            headers['Content-Type'] = 'application/x-www-form-urlencoded'
-        try:
-            connection.request(
-                method, self.path(path), body=body, headers=headers)
-            return Reply(connection.getresponse())
-        finally:
-            connection.close()
-
-    def get(self, path, **kw):
-        return self.request('GET', path, **kw)
-
-    def post(self, path, data, **kw):
-        return self.request('POST', path, data=data, **kw)
-
-
-# --- direct access to the server's database -------------------------------
-
-class Direct:
-    "Transactions opened in this process on the server's database"
-
-    _initialised = set()
-
-    def __init__(self, server):
-        self.server = server
-
-    def run(self, func, readonly=False):
-        from trytond import config
-        config.update_etc(self.server.config_path)
-        from trytond.pool import Pool
-        from trytond.transaction import Transaction
-        database = self.server.database
-        with Transaction().start(database, 0, readonly=readonly) as t:
-            pool = Pool(database)
-            if database not in self._initialised:
-                pool.init()
-                self._initialised.add(database)
-            result = func(pool)
-            if not readonly:
-                t.commit()
-            return result
-
-    def open_invitation(self, pool, dossier_id):
-        Invitation = pool.get('satisfaction.invitation')
-        invitation, = Invitation.search([
-                ('dossier', '=', dossier_id),
-                ('state', 'in', ['open', 'opened']),
-                ])
-        return invitation
-
-    def token(self, dossier_id):
-        return self.run(
-            lambda pool: self.open_invitation(pool, dossier_id).token(),
-            readonly=True)
-
-    def codes(self, dossier_id):
-        "Return the dossier code and the short code of the open invitation"
-        def codes(pool):
-            invitation = self.open_invitation(pool, dossier_id)
-            return invitation.dossier.code, invitation.short_code
-        return self.run(codes, readonly=True)
-
-    def expire(self, dossier_id):
-        def expire(pool):
-            Invitation = pool.get('satisfaction.invitation')
-            invitation = self.open_invitation(pool, dossier_id)
-            Invitation.write([invitation], {
-                    'expiry': dt.datetime.now() - dt.timedelta(minutes=1),
-                    })
-        self.run(expire)
-
-
-# --- fixtures ----------------------------------------------------------------
-
-@pytest.fixture(scope='module')
-def server(trytond_server_factory):
-    return trytond_server_factory(MODULES)
-
-
-@pytest.fixture(scope='module')
-def admin(server):
-    return server.client()
-
-
-@pytest.fixture(scope='module')
-def direct(server):
-    return Direct(server)
-
-
-def survey_world(admin, prefix):
-    "An agency, a procedure (code prefix.<unique>) and an applicant"
-    agency_id, = admin.model('one_stop.agency').create([{
-                'name': "Sở Tư pháp", 'code': unique_agency_code(),
-                'kind': 'department'}])
-    procedure_id, = admin.model('one_stop.procedure').create([{
-                'code': f'{prefix}.' + unique_agency_code(),
-                'name': "Cấp phiếu lý lịch tư pháp", 'level': 'province',
-                'processing_days': 3}])
-    party_id, = admin.model('party.party').create([{'name': "Lê Thị Hoa"}])
-    return {'agency': agency_id, 'procedure': procedure_id,
-        'party': party_id}
 
 
 @pytest.fixture(scope='module')
 def world(admin):
-    return survey_world(admin, 'SUR')
-
-
-@pytest.fixture
-def returned(admin, world):
-    "Return a function that gives a new dossier whose result was returned"
-    def returned():
-        Dossier = admin.model('one_stop.dossier')
-        dossier_id, = Dossier.create([{
-                    'applicant': world['party'],
-                    'procedure': world['procedure'],
-                    'agency': world['agency'], 'channel': 'counter'}])
-        Dossier.process([dossier_id])
-        Dossier.mark_ready([dossier_id])
-        Dossier.return_result([dossier_id])  # the receipt action: ignored
-        return dossier_id
-    return returned
+    return build_world(admin, 'SUR')
 
 
 @pytest.fixture
@@ -210,16 +46,6 @@ def responses(admin, dossier_id):
     return admin.model('satisfaction.response').search_read(
         [('dossier', '=', dossier_id)], 0, None, None,
         ['invitation', 'language', 'comment'])
-
-
-def answers_of(admin, response_id):
-    rows = admin.model('satisfaction.response.answer').search_read(
-        [('response', '=', response_id)], 0, None, None,
-        ['question', 'value', 'not_applicable', 'choice', 'text'])
-    questions = {q['id']: q['code'] for q in admin.model(
-            'satisfaction.question').read(
-            [r['question'] for r in rows], ['code'])}
-    return {questions[r['question']]: r for r in rows}
 
 
 def visible_text(html):
@@ -248,19 +74,10 @@ def assert_page(reply, status, lang='vi'):
     assert 'name="viewport"' in reply.text
 
 
-VALID = {
-    'action': 'answer', 'lang': 'vi',
-    'q_access': '4', 'q_procedure': '5', 'q_official': '2',
-    'q_result': '5', 'q_feedback': 'na', 'q_overall': '4',
-    'q_come_back': '1', 'q_agencies': '1',
-    'q_comment': "Cán bộ nhiệt tình <b>cảm ơn</b>",
-    }
-
-
 # --- the pages ---------------------------------------------------------------
 
-def test_invitation_page(admin, direct, returned, browser):
-    dossier_id = returned()
+def test_invitation_page(admin, direct, world, browser):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     assert invitations(admin, dossier_id)[0]['state'] == 'open'
 
@@ -283,21 +100,64 @@ def test_invitation_page(admin, direct, returned, browser):
     assert not responses(admin, dossier_id)
 
 
-def test_pages_are_in_vietnamese(direct, returned, browser):
-    if not os.path.exists(VI_PO) or PAGE_CONTEXT not in open(
-            VI_PO, encoding='utf-8').read():
-        pytest.skip("locale/vi.po has no strings of the survey pages yet")
-    token = direct.token(returned())
+def test_pages_are_in_vietnamese(admin, direct, world, browser):
+    "Without ?lang, every page speaks the translations of locale/vi.po"
+    dossier_id = world.returned()
+    token = direct.token(dossier_id)
+    reply = browser.get(f's/{token}')
+    assert_page(reply, 200)
+    assert '<title>Khảo sát mức độ hài lòng</title>' in reply.text
+    text = visible_text(reply.text)
+    for phrase in [
+            "Đánh giá sự hài lòng",
+            "Ông/Bà có hài lòng với việc giải quyết hồ sơ của mình không?",
+            "Cơ quan", "Thủ tục",
+            "Khoảng hai phút: 9 câu hỏi ngắn.",  # the 9 of sipas-short
+            "Cán bộ, công chức không xem được câu trả lời của Ông/Bà. "
+            "Phiếu không hỏi thông tin cá nhân.",
+            "Bắt đầu", "Không tham gia",
+            "Khảo sát sự hài lòng của người dân đối với việc giải quyết thủ"
+            " tục hành chính."]:
+        assert phrase in text, phrase
+    assert re.search(
+        r'Ông/Bà có thể trả lời đến hết ngày \d{2}/\d{2}/\d{4}\.', text)
+    for english in ["Satisfaction survey", "Agency", "Procedure", "Start",
+            "Do not take part", "You can answer until"]:
+        assert english not in text, english
+
+    reply = browser.get(f's/{token}/form')
+    assert_page(reply, 200)
+    assert '<title>Câu hỏi khảo sát</title>' in reply.text
+    text = visible_text(reply.text)
+    for phrase in ["Ý kiến của Ông/Bà", "Rất hài lòng", "Hài lòng",
+            "Bình thường", "Không hài lòng", "Rất không hài lòng",
+            "Không áp dụng", "(bắt buộc)", "Gửi đánh giá"]:
+        assert phrase in text, phrase
+    for english in ["Your opinion", "Very satisfied", "Not applicable",
+            "(required)", "Send my answers"]:
+        assert english not in text, english
+
+    # the errors of the form, then the thanks and the page of an answer
+    text = visible_text(browser.post(
+            f's/{token}', answer_form(overall=None)).text)
+    assert "Xin kiểm tra lại câu trả lời" in text
+    assert "Xin chọn một câu trả lời." in text
+    reply = browser.post(f's/{token}', answer_form(overall=5, official=4))
+    assert_page(reply, 200)
+    text = visible_text(reply.text)
+    assert "Cảm ơn Ông/Bà đã đánh giá" in text
+    assert "Câu trả lời của Ông/Bà đã được ghi nhận." in text
+    assert "Thank you" not in text
+    (response, _), = stored(admin, [dossier_id])[dossier_id]
+    assert response['language'] == 'vi'
     text = visible_text(browser.get(f's/{token}').text)
-    assert "Bắt đầu" in text and "Không tham gia" in text
-    text = visible_text(browser.get(f's/{token}/form').text)
-    for label in ["Rất hài lòng", "Hài lòng", "Bình thường",
-            "Không hài lòng", "Rất không hài lòng", "Không áp dụng"]:
-        assert label in text
+    assert "Phiếu khảo sát này đã được trả lời" in text
+    text = visible_text(browser.get('s/AAAAAAAAAAAAAAAAAAAAAA').text)
+    assert "Không tìm thấy phiếu khảo sát" in text
 
 
-def test_english(direct, returned, browser):
-    token = direct.token(returned())
+def test_english(direct, world, browser):
+    token = direct.token(world.returned())
     reply = browser.get(f's/{token}?lang=en')
     assert_page(reply, 200, lang='en')
     assert '>Start</a>' in reply.text
@@ -311,8 +171,8 @@ def test_english(direct, returned, browser):
 
 
 def test_previews_record_nothing_but_the_opening(
-        admin, direct, returned, browser):
-    dossier_id = returned()
+        admin, direct, world, browser):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
 
     reply = browser.request('HEAD', f's/{token}')
@@ -341,8 +201,8 @@ def test_previews_record_nothing_but_the_opening(
     assert invitations(admin, dossier_id)[0]['opened_date'] == opened
 
 
-def test_form(direct, returned, browser):
-    token = direct.token(returned())
+def test_form(direct, world, browser):
+    token = direct.token(world.returned())
     reply = browser.get(f's/{token}/form')
     assert_page(reply, 200)
     html = reply.text
@@ -364,13 +224,11 @@ def test_form(direct, returned, browser):
     assert '<input type="hidden" name="action" value="answer">' in html
 
 
-def test_answer(admin, direct, returned, browser, server):
-    dossier_id = returned()
+def test_answer(admin, direct, world, browser, server):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
 
-    missing = dict(VALID)
-    del missing['q_overall']
-    reply = browser.post(f's/{token}', missing)
+    reply = browser.post(f's/{token}', answer_form(overall=None))
     assert_page(reply, 422)
     html = reply.text
     assert 'id="q_overall-error"' in html
@@ -391,10 +249,9 @@ def test_answer(admin, direct, returned, browser, server):
     assert_page(reply, 200)
     assert 'class="notice"' in reply.text  # a 2: may be followed up
 
-    response, = responses(admin, dossier_id)
+    (response, answers), = stored(admin, [dossier_id])[dossier_id]
     assert response['language'] == 'vi'
     assert response['comment'] == "Cán bộ nhiệt tình <b>cảm ơn</b>"
-    answers = answers_of(admin, response['id'])
     assert set(answers) == {
         'access', 'procedure', 'official', 'result', 'feedback', 'overall',
         'come_back', 'agencies', 'comment'}
@@ -411,7 +268,7 @@ def test_answer(admin, direct, returned, browser, server):
 
     # a second submission, a decline, the pages: all refused
     other = Browser(server)
-    assert_page(other.post(f's/{token}', dict(VALID, q_overall='1')), 409)
+    assert_page(other.post(f's/{token}', answer_form(overall='1')), 409)
     assert_page(other.post(f's/{token}', {'action': 'decline'}), 409)
     assert_page(other.get(f's/{token}'), 409)
     assert_page(other.get(f's/{token}/form'), 409)
@@ -424,25 +281,25 @@ def test_answer(admin, direct, returned, browser, server):
     assert token not in log
 
 
-def test_cross_site_post_refused(admin, direct, returned, browser):
+def test_cross_site_post_refused(admin, direct, world, browser):
     "A page of another site cannot post an answer in the citizen's place"
-    dossier_id = returned()
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
-    reply = browser.post(f's/{token}', dict(VALID, q_overall='1'),
+    reply = browser.post(f's/{token}', answer_form(overall='1'),
         headers={'Origin': 'https://evil.example'})
     assert reply.status == 403
     assert responses(admin, dossier_id) == []
     assert invitations(admin, dossier_id)[0]['state'] == 'open'
     # the same post from the survey's own page is taken
-    reply = browser.post(f's/{token}', dict(VALID, q_overall='1'),
+    reply = browser.post(f's/{token}', answer_form(overall='1'),
         headers={'Origin': f'http://{browser.host}:{browser.port}'})
     assert reply.status == 200, reply.text[:1000]
     assert len(responses(admin, dossier_id)) == 1
 
 
 @pytest.mark.parametrize('round_', range(3))
-def test_parallel_answers(admin, direct, returned, server, round_):
-    dossier_id = returned()
+def test_parallel_answers(admin, direct, world, server, round_):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     browsers = [Browser(server) for _ in range(PARALLEL)]
     barrier = threading.Barrier(PARALLEL)
@@ -450,7 +307,7 @@ def test_parallel_answers(admin, direct, returned, server, round_):
     def answer(index):
         barrier.wait(timeout=60)
         return browsers[index].post(
-            f's/{token}', dict(VALID, q_overall=str(index % 5 + 1))).status
+            f's/{token}', answer_form(overall=str(index % 5 + 1))).status
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=PARALLEL) as executor:
@@ -461,8 +318,8 @@ def test_parallel_answers(admin, direct, returned, server, round_):
     assert elapsed < 60
 
 
-def test_decline(admin, direct, returned, browser):
-    dossier_id = returned()
+def test_decline(admin, direct, world, browser):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     reply = browser.post(f's/{token}', {'action': 'decline', 'lang': 'vi'})
     assert_page(reply, 200)
@@ -494,8 +351,8 @@ def test_unknown_token(server, token):
         assert token not in visible_text(reply.text)
 
 
-def test_wrong_method(direct, returned, browser):
-    token = direct.token(returned())
+def test_wrong_method(direct, world, browser):
+    token = direct.token(world.returned())
     reply = browser.request('PUT', f's/{token}', raw=b'x')
     assert_page(reply, 405)
     assert reply.headers['Allow'] == 'GET, HEAD, POST'
@@ -506,8 +363,8 @@ def test_wrong_method(direct, returned, browser):
     assert_page(reply, 405)
 
 
-def test_bad_action(admin, direct, returned, browser):
-    dossier_id = returned()
+def test_bad_action(admin, direct, world, browser):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     assert_page(browser.post(f's/{token}', {'q_overall': '5'}), 400)
     assert_page(browser.post(
@@ -515,20 +372,20 @@ def test_bad_action(admin, direct, returned, browser):
     assert not responses(admin, dossier_id)
 
 
-def test_oversized_body(admin, direct, returned, browser):
-    dossier_id = returned()
+def test_oversized_body(admin, direct, world, browser):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     reply = browser.post(
-        f's/{token}', dict(VALID, q_comment='ệ' * 3000))  # 27 KB encoded
+        f's/{token}', answer_form(comment='ệ' * 3000))  # 27 KB encoded
     assert_page(reply, 413)
     assert not responses(admin, dossier_id)
     # a comment of 1000 Vietnamese letters fits
-    reply = browser.post(f's/{token}', dict(VALID, q_comment='ệ' * 1000))
+    reply = browser.post(f's/{token}', answer_form(comment='ệ' * 1000))
     assert_page(reply, 200)
 
 
-def test_expired(admin, direct, returned, browser):
-    dossier_id = returned()
+def test_expired(admin, direct, world, browser):
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     direct.expire(dossier_id)
     before, = invitations(admin, dossier_id)
@@ -541,8 +398,8 @@ def test_expired(admin, direct, returned, browser):
     assert not responses(admin, dossier_id)
 
 
-def test_revoked(admin, direct, returned, browser):
-    dossier_id = returned()
+def test_revoked(admin, direct, world, browser):
+    dossier_id = world.returned()
     old = direct.token(dossier_id)
     assert browser.get(f's/{old}').status == 200
     admin.model('one_stop.dossier').reissue_invitation([dossier_id])
@@ -560,8 +417,8 @@ def test_revoked(admin, direct, returned, browser):
     assert response['invitation'] == second['id']
 
 
-def test_poster(direct, returned, browser):
-    dossier_id = returned()
+def test_poster(direct, world, browser):
+    dossier_id = world.returned()
     dossier_code, short_code = direct.codes(dossier_id)
     token = direct.token(dossier_id)
 
@@ -585,10 +442,10 @@ def test_poster(direct, returned, browser):
         f'/{browser.database}/s/{token}?lang=en')
 
 
-def test_poster_wrong_pair_is_neutral(direct, returned, server):
-    dossier_id = returned()
+def test_poster_wrong_pair_is_neutral(direct, world, server):
+    dossier_id = world.returned()
     dossier_code, short_code = direct.codes(dossier_id)
-    other_code, _ = direct.codes(returned())
+    other_code, _ = direct.codes(world.returned())
     wrong = '3469ACDE' if short_code != '3469ACDE' else '3469ACDF'
     bodies = []
     for dossier, code in [
@@ -606,8 +463,8 @@ def test_poster_wrong_pair_is_neutral(direct, returned, server):
     assert 'id="poster-error"' in bodies[0]
 
 
-def test_poster_rate_limit(direct, returned, server):
-    dossier_id = returned()
+def test_poster_rate_limit(direct, world, server):
+    dossier_id = world.returned()
     dossier_code, short_code = direct.codes(dossier_id)
     browser = Browser(server)
     statuses = [browser.post(
@@ -622,9 +479,9 @@ def test_poster_rate_limit(direct, returned, server):
         'p', {'dossier': dossier_code, 'code': short_code}).status == 303
 
 
-def test_survey_post_rate_limits(admin, direct, returned, server):
+def test_survey_post_rate_limits(admin, direct, world, server):
     # Per token: 10 posts in 10 minutes, from whatever addresses
-    dossier_id = returned()
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     statuses = [Browser(server).post(f's/{token}', {'action': 'answer'})
         .status for _ in range(10)]
@@ -637,7 +494,7 @@ def test_survey_post_rate_limits(admin, direct, returned, server):
     # Per address: 60 posts a minute, whatever the tokens; a centre's
     # citizens sharing one address stay far below it
     phone = Browser(server)
-    other = direct.token(returned())
+    other = direct.token(world.returned())
     statuses = {phone.post(f's/B{i:021d}', VALID).status
         for i in range(60)}
     assert statuses == {404}

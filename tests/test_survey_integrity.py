@@ -13,55 +13,21 @@ import datetime as dt
 
 import pytest
 from conftest import RPCError
+from survey_world import (
+    VALID, Browser, answer_form, build_world, new_address)
 from test_rpc_access import unique_agency_code
-from test_survey_http import VALID, Browser, Direct, new_address
-
-MODULES = ['public_satisfaction']
-
-
-@pytest.fixture(scope='module')
-def server(trytond_server_factory):
-    return trytond_server_factory(MODULES)
-
-
-@pytest.fixture(scope='module')
-def admin(server):
-    return server.client()
-
-
-@pytest.fixture(scope='module')
-def direct(server):
-    return Direct(server)
 
 
 @pytest.fixture(scope='module')
 def world(admin):
-    agency_id, = admin.model('one_stop.agency').create([{
-                'name': "UBND xã Hải Long", 'code': unique_agency_code(),
-                'kind': 'department'}])
-    counter_id, = admin.model('one_stop.counter').create([{
-                'agency': agency_id, 'code': 'Q1', 'name': "Quầy 1",
-                'kind': 'result', 'networks': '127.0.0.0/8'}])
-    procedure_id, = admin.model('one_stop.procedure').create([{
-                'code': 'INT.' + unique_agency_code(),
-                'name': "Chứng thực bản sao", 'level': 'commune',
-                'processing_days': 1}])
-    party_id, = admin.model('party.party').create([{'name': "Trần Văn Nam"}])
-    return {'agency': agency_id, 'counter': counter_id,
-        'procedure': procedure_id, 'party': party_id}
-
-
-def returned_dossier(admin, world, counter=True):
-    Dossier = admin.model('one_stop.dossier')
-    dossier_id, = Dossier.create([{
-                'applicant': world['party'],
-                'procedure': world['procedure'],
-                'agency': world['agency'], 'channel': 'counter',
-                'counter': world['counter'] if counter else None}])
-    Dossier.process([dossier_id])
-    Dossier.mark_ready([dossier_id])
-    Dossier.return_result([dossier_id])
-    return dossier_id
+    "A commune whose result counter declares the loopback range its own"
+    return build_world(admin, 'INT',
+        agency={'name': "UBND xã Hải Long"},
+        counter={'code': 'Q1', 'name': "Quầy 1", 'kind': 'result',
+            'networks': '127.0.0.0/8'},
+        procedure={'name': "Chứng thực bản sao", 'level': 'commune',
+            'processing_days': 1},
+        party={'name': "Trần Văn Nam"})
 
 
 def response_of(admin, dossier_id):
@@ -94,10 +60,10 @@ def test_flags_review_and_audit(server, admin, direct, world):
     Review = admin.model('satisfaction.response.review')
 
     # 1. an answer sent from the counter's own network: stored, flagged
-    first = returned_dossier(admin, world)
+    first = world.returned()
     token = direct.token(first)
     assert browser.get(f's/{token}/form').status == 200
-    reply = browser.post(f's/{token}', dict(VALID, q_overall='5'))
+    reply = browser.post(f's/{token}', answer_form(overall='5'))
     assert reply.status == 200, reply.text[:2000]
     response = response_of(admin, first)
     assert 'counter_network' in response['reasons']
@@ -110,18 +76,18 @@ def test_flags_review_and_audit(server, admin, direct, world):
     assert address not in response['device_hash']
 
     # 2. a bot filling the hidden field: stored, flagged, thanked normally
-    second = returned_dossier(admin, world, counter=False)
+    second = world.returned(counter=None)
     token = direct.token(second)
     form = browser.get(f's/{token}/form')
     assert 'name="website"' in form.text
     assert 'tabindex="-1"' in form.text and 'aria-hidden="true"' in form.text
     reply = browser.post(
-        f's/{token}', dict(VALID, q_overall='1', website='http://spam.vn'))
+        f's/{token}', answer_form(overall='1', website='http://spam.vn'))
     assert reply.status == 200, reply.text[:2000]
-    normal = returned_dossier(admin, world, counter=False)
+    normal = world.returned(counter=None)
     direct_token = direct.token(normal)
     thanks = Browser(server, new_address()).post(
-        f's/{direct_token}', dict(VALID, q_overall='1'))
+        f's/{direct_token}', answer_form(overall='1'))
     assert thanks.status == 200
     # the same thank-you page (but for the token in the language link)
     assert reply.text.replace(token, 'T') == thanks.text.replace(
@@ -137,7 +103,7 @@ def test_flags_review_and_audit(server, admin, direct, world):
     assert {response['id'], honeypot['id']} <= set(pending)
 
     # overall ratings of the agency: 5 (first), 1 (honeypot), 1 (normal)
-    before = figures(direct, world['agency'])
+    before = figures(direct, world.agency)
     assert before.answered == 3 and before.excluded == 0
     assert before.flagged >= 2
     assert dict(before.overall_counts) == {5: 1, 1: 2}
@@ -159,7 +125,7 @@ def test_flags_review_and_audit(server, admin, direct, world):
     assert audit[0]['user'] == admin.user_id
     assert audit[0]['date']
 
-    after = figures(direct, world['agency'])
+    after = figures(direct, world.agency)
     assert after.excluded == before.excluded + 1
     assert after.answered == before.answered
     assert dict(after.overall_counts) == {5: 1, 1: 1}
@@ -179,7 +145,7 @@ def test_flags_review_and_audit(server, admin, direct, world):
         [('id', 'ASC')], ['action', 'reason', 'user'])
     assert [a['action'] for a in audit] == ['exclude', 'restore']
     assert audit[1]['user'] == admin.user_id
-    again = figures(direct, world['agency'])
+    again = figures(direct, world.agency)
     assert again.excluded == before.excluded
     assert again.satisfaction == pytest.approx(before.satisfaction)
 
@@ -204,7 +170,7 @@ def test_flags_review_and_audit(server, admin, direct, world):
 
 
 def test_review_only_by_evaluators(server, admin, direct, world):
-    dossier_id = returned_dossier(admin, world)
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     browser = Browser(server, new_address())
     assert browser.post(f's/{token}', VALID).status == 200
@@ -223,7 +189,7 @@ def test_review_only_by_evaluators(server, admin, direct, world):
 
 def test_evaluator_sees_what_to_review(server, admin, direct, world):
     "Agency, counter, dossier code and signals, without reading the dossier"
-    dossier_id = returned_dossier(admin, world)
+    dossier_id = world.returned()
     token = direct.token(dossier_id)
     # from the counter's network, without opening the form first
     assert Browser(server, new_address()).post(
@@ -241,7 +207,7 @@ def test_evaluator_sees_what_to_review(server, admin, direct, world):
     evaluator = server.client(login, 'Evaluator-Secret-2025')
     Response = evaluator.model('satisfaction.response')
     response, = Response.search_read(
-        [('review_state', '=', 'pending'), ('agency', '=', world['agency']),
+        [('review_state', '=', 'pending'), ('agency', '=', world.agency),
             ('invitation.dossier', '=', dossier_id)],
         0, None, None,
         ['dossier_code', 'agency', 'counter', 'signals', 'rec_name',
@@ -249,8 +215,8 @@ def test_evaluator_sees_what_to_review(server, admin, direct, world):
     assert response['dossier_code'] == code
     assert response['rec_name'] == code
     assert response['invitation.']['rec_name'] == code
-    assert response['agency'] == world['agency']
-    assert response['counter'] == world['counter']
+    assert response['agency'] == world.agency
+    assert response['counter'] == world.counter
     signals = response['signals'].split(', ')
     assert signals[0] == "Sent from a Counter Network"
     assert "Completed Too Fast" in signals

@@ -31,15 +31,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import backend_name
-from test_rpc_access import unique_agency_code
-from test_survey_http import VALID, Browser, Direct
+from survey_world import Browser, answer_form, build_world, stored
 
 postgresql_only = pytest.mark.skipif(
     backend_name() != 'postgresql',
     reason="concurrent transactions need PostgreSQL: SQLite has a single "
     "writer (set TRYTOND_DATABASE__URI=postgresql://...)")
 
-MODULES = ['public_satisfaction']
 SAME_TOKEN = 50
 TOKEN_POSTS = 10  # [public_satisfaction] token_posts, the default
 TOKENS = 200
@@ -50,90 +48,19 @@ ANSWERED = {'access', 'procedure', 'official', 'result', 'feedback',
 
 
 @pytest.fixture(scope='module')
-def server(trytond_server_factory):
-    return trytond_server_factory(MODULES)
-
-
-@pytest.fixture(scope='module')
-def admin(server):
-    return server.client()
-
-
-@pytest.fixture(scope='module')
-def direct(server):
-    return Direct(server)
-
-
-@pytest.fixture(scope='module')
 def world(admin):
-    agency_id, = admin.model('one_stop.agency').create([{
-                'name': "Trung tâm Phục vụ hành chính công",
-                'code': unique_agency_code(), 'kind': 'service_centre'}])
-    procedure_id, = admin.model('one_stop.procedure').create([{
-                'code': 'PAR.' + unique_agency_code(),
-                'name': "Đăng ký khai sinh", 'level': 'commune',
-                'processing_days': 1}])
-    party_id, = admin.model('party.party').create([{'name': "Phạm Văn An"}])
-    return {'agency': agency_id, 'procedure': procedure_id,
-        'party': party_id}
-
-
-def returned_dossiers(admin, world, count):
-    "Create count dossiers and return their results: 4 calls in all"
-    Dossier = admin.model('one_stop.dossier')
-    ids = Dossier.create([{
-                'applicant': world['party'],
-                'procedure': world['procedure'],
-                'agency': world['agency'], 'channel': 'counter'}] * count)
-    Dossier.process(ids)
-    Dossier.mark_ready(ids)
-    Dossier.return_result(ids)
-    return ids
-
-
-def tokens_of(direct, dossier_ids):
-    "The token of the open invitation of each dossier, in one transaction"
-    def tokens(pool):
-        Invitation = pool.get('satisfaction.invitation')
-        invitations = Invitation.search([
-                ('dossier', 'in', dossier_ids),
-                ('state', 'in', ['open', 'opened']),
-                ])
-        return {i.dossier.id: i.token() for i in invitations}
-    result = direct.run(tokens, readonly=True)
-    assert set(result) == set(dossier_ids)
-    return result
+    return build_world(admin, 'PAR',
+        agency={'name': "Trung tâm Phục vụ hành chính công",
+            'kind': 'service_centre'},
+        procedure={'name': "Đăng ký khai sinh", 'level': 'commune',
+            'processing_days': 1},
+        party={'name': "Phạm Văn An"})
 
 
 def answer_for(index):
     "The answers of submission index: each one recognisable when stored"
-    return dict(VALID, q_overall=str(index % 5 + 1),
-        q_comment=f"Lượt trả lời số {index}")
-
-
-def stored(admin, dossier_ids):
-    """Return {dossier id: [(response, {question code: answer})]} of the
-    responses stored for the dossiers"""
-    responses = admin.model('satisfaction.response').search_read(
-        [('dossier', 'in', dossier_ids)], 0, None, None,
-        ['dossier', 'invitation', 'comment'])
-    rows = admin.model('satisfaction.response.answer').search_read(
-        [('response', 'in', [r['id'] for r in responses])], 0, None, None,
-        ['response', 'question', 'value', 'not_applicable', 'choice',
-            'text'])
-    codes = {q['id']: q['code'] for q in admin.model(
-            'satisfaction.question').read(
-            list({r['question'] for r in rows}), ['code'])}
-    answers = collections.defaultdict(dict)
-    for row in rows:
-        code = codes[row['question']]
-        assert code not in answers[row['response']], row  # no duplicate
-        answers[row['response']][code] = row
-    result = collections.defaultdict(list)
-    for response in responses:
-        result[response['dossier']].append(
-            (response, answers[response['id']]))
-    return result
+    return answer_form(
+        overall=index % 5 + 1, comment=f"Lượt trả lời số {index}")
 
 
 def assert_complete(answers, index):
@@ -152,8 +79,8 @@ def assert_complete(answers, index):
 
 @postgresql_only
 def test_burst_on_one_token(server, admin, direct, world):
-    dossier_id, = returned_dossiers(admin, world, 1)
-    token = tokens_of(direct, [dossier_id])[dossier_id]
+    dossier_id = world.returned()
+    token = direct.token(dossier_id)
     browsers = [Browser(server) for _ in range(SAME_TOKEN)]
     assert len({b.address for b in browsers}) == SAME_TOKEN
     barrier = threading.Barrier(SAME_TOKEN)
@@ -191,8 +118,8 @@ def test_burst_on_one_token(server, admin, direct, world):
 @postgresql_only
 def test_burst_of_many_tokens(server, admin, direct, world):
     started = time.monotonic()
-    dossier_ids = returned_dossiers(admin, world, TOKENS)
-    tokens = tokens_of(direct, dossier_ids)
+    dossier_ids, _ = world.return_results(TOKENS)
+    tokens = direct.tokens(dossier_ids)
     prepared = time.monotonic() - started
     assert len(set(tokens.values())) == TOKENS
 
@@ -233,7 +160,7 @@ def test_limiter_is_atomic():
     SlidingWindow.hit() used to check under its lock and add after it: a
     thread switch in between admitted up to 15 of 50 with a limit of 10
     (about 2 trials in 100 with the switch interval below)."""
-    from trytond.modules.public_satisfaction.routes import SlidingWindow
+    from trytond.modules.public_satisfaction.limits import SlidingWindow
     admitted = collections.Counter()
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)

@@ -35,7 +35,6 @@ changes nothing).  Run it again only on a demo made again with --reset.
 
 Needs /usr/bin/chromium (never `playwright install`).
 """
-import argparse
 import json
 import sys
 import tempfile
@@ -43,11 +42,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from one_stop import (  # noqa: E402
-    CHROMIUM_ARGS, DATETIME_SHIM, ROOT, VIEWPORT, log)
-from reform_evaluation import (  # noqa: E402
-    MAX_KB, EvaluatorShots, ReformDemo, close_tabs, content_box, hide_menu,
-    menu, show_menu)
+from common import (  # noqa: E402
+    VIEWPORT, EvaluatorShots, argument_parser, close_tabs, content_box,
+    failure_screenshot, hide_menu, log, menu, report_sizes, sao_browser,
+    served, show_menu, sign_in)
+from reform_evaluation import survey_demo  # noqa: E402
 
 LOGIN, PASSWORD = 'danhgia', 'motcua-2026'
 DOSSIERS = 5000  # as bin/demo
@@ -59,33 +58,18 @@ RESTORE_REASON = "Đã xác minh: người dân tự gửi tại quầy."
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--url', help="sao URL of a running demo made by "
-        "bin/demo --reset (default: build and serve a private demo)")
-    parser.add_argument('--database', default='demo')
+    parser = argument_parser(__doc__, url_help="sao URL of a running demo "
+        "made by bin/demo --reset (default: build and serve a private demo)")
     parser.add_argument('--login', default=LOGIN)
     parser.add_argument('--password', default=PASSWORD)
     parser.add_argument('--dossiers', type=int, default=DOSSIERS,
         help="dossiers of the private demo (default %(default)s)")
-    parser.add_argument('--out', type=Path, default=ROOT / 'docs' / 'img')
-    parser.add_argument('--chromium', default='/usr/bin/chromium')
-    parser.add_argument('--venv', type=Path,
-        default=Path(sys.executable).parent.parent)
-    parser.add_argument('--keep', action='store_true',
-        help="keep the private demo directory (its path is printed)")
     return parser.parse_args(argv)
 
 
 # ---------------------------------------------------------------- client
 def login(page, shots, url, database, user, password):
-    page.goto(f'{url}#{database}')
-    page.wait_for_selector('#login', state='visible')
-    page.fill('#login', user)
-    page.click('.login-dialog button[type=submit]')
-    field = page.locator('.modal.in input[type=password]')
-    field.wait_for(state='visible')
-    field.fill(password)
-    field.press('Enter')
+    sign_in(page, url, database, user, password)
     page.wait_for_selector('#menu .treeview tbody tr')
     language = page.evaluate('Sao.i18n.getlang()')
     if not language.startswith('vi'):
@@ -460,48 +444,20 @@ def run(page, shots, url, database, user, password):
 
 def main(argv=None):
     args = parse_args(argv)
-    from playwright.sync_api import sync_playwright
     args.out.mkdir(parents=True, exist_ok=True)
-    demo = None
-    url = args.url
-    if not url:
-        demo = ReformDemo(args.venv, keep=args.keep,
-            dossiers=args.dossiers).__enter__()
-        url = demo.url
-    if not url.endswith('/'):
-        url += '/'
     work = Path(tempfile.mkdtemp(prefix='review-shots-'))
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=args.chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(
-                viewport=VIEWPORT, locale='vi-VN',
-                timezone_id='Asia/Ho_Chi_Minh')
-            page = context.new_page()
-            page.set_default_timeout(30000)
-            page.add_init_script(DATETIME_SHIM)
-            errors = []
-            page.on('pageerror', lambda e: errors.append(str(e)))
-            shots = EvaluatorShots(page, args.out)
-            try:
-                run(page, shots, url, args.database, args.login,
-                    args.password)
-            except Exception:
-                page.screenshot(path=work / 'failed.png')
-                log(f"failed: see {work / 'failed.png'}; "
-                    f"page errors: {errors}")
-                raise
-            if errors:
-                log(f"page errors: {errors}")
-            browser.close()
-    finally:
-        if demo:
-            demo.__exit__(None, None, None)
-    for path in shots.taken:
-        size = path.stat().st_size // 1024
-        flag = '  TOO BIG' if size >= MAX_KB else ''
-        log(f"{size:4d} KB  {path.name}{flag}")
+
+    def demo():
+        return survey_demo(args.venv, args.keep, args.dossiers)
+
+    with served(args.url, demo) as (url, _), sao_browser(
+            args.chromium, accept_downloads=False) as (_, page, errors):
+        shots = EvaluatorShots(page, args.out)
+        with failure_screenshot(page, work / 'failed.png', errors):
+            run(page, shots, url, args.database, args.login, args.password)
+        if errors:
+            log(f"page errors: {errors}")
+    report_sizes(shots.taken)
 
 
 if __name__ == '__main__':

@@ -36,87 +36,30 @@ What it does, in order:
 Needs /usr/bin/chromium (never `playwright install`), pdftoppm, pdftotext
 and zbarimg.
 """
-import argparse
 import re
-import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from one_stop import (  # noqa: E402
-    APPLICANT, CHROMIUM_ARGS, DATETIME_SHIM, LOGIN, PASSWORD, PROCEDURE,
-    ROOT, VIEWPORT, PrivateDemo, Shots, log, open_dossiers)
+from common import (  # noqa: E402
+    SURVEY_MODULES, PrivateDemo, Shots, argument_parser, clerk_login,
+    download, failure_screenshot, log, new_counter_dossier, open_dossiers,
+    print_menu, query, rasterise, report_sizes, sao_browser, save_dossier,
+    served, shown)
 
 PHONE = {'width': 360, 'height': 640}
 PHONE_SCALE = 2
 CENTRE = 'H15.01'
-
-
-class SatisfactionDemo(PrivateDemo):
-    "The private demo of one_stop.py with the public_satisfaction plugin"
-
-    def __enter__(self):
-        import socket
-        bin_ = self.venv / 'bin'
-        conf = self.dir / 'trytond.conf'
-        (self.dir / 'db').mkdir()
-        conf.write_text(f"""[database]
-uri = sqlite://
-path = {self.dir / 'db'}
-language = vi
-
-[web]
-listen = localhost:{self.port}
-root = {ROOT / 'web' / 'node_modules' / 'tryton-sao'}
-
-[session]
-timeout = 3600
-""")
-        self.db_file = self.dir / 'db' / 'demo.sqlite'
-        self.db_file.touch()
-        (self.dir / 'pass').write_text('admin\n')
-        logfile = open(self.dir / 'setup.log', 'w')
-        log(f"building a private demo database in {self.dir}")
-        self.run(bin_ / 'trytond-admin', '-c', conf, '-d', 'demo',
-            '-u', 'one_stop', 'public_satisfaction', '--activate-dependencies',
-            '--email', 'admin@example.com',
-            env={'TRYTONPASSFILE': str(self.dir / 'pass')},
-            stdout=logfile, stderr=logfile)
-        self.run(bin_ / 'trytond-admin', '-c', conf, '-d', 'demo',
-            '--all', '-l', 'vi', stdout=logfile, stderr=logfile)
-        self.run(bin_ / 'one-stop-demo', '-c', conf, '-d', 'demo',
-            '--dossiers', '800', stdout=logfile, stderr=logfile)
-        self.server_log = open(self.dir / 'trytond.log', 'w')
-        self.process = subprocess.Popen(
-            [bin_ / 'trytond', '-c', conf, '-d', 'demo'],
-            cwd=self.dir, stdout=self.server_log, stderr=self.server_log)
-        for _ in range(100):
-            try:
-                with socket.create_connection(('localhost', self.port), 1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"trytond did not start: {self.dir}")
-        log(f"serving {self.url} (pid {self.process.pid})")
-        return self
+SURVEY_TAB = 'Khảo sát mức độ hài lòng'
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--url', help="sao URL of a running trytond "
-        "(default: build and serve a private demo database)")
-    parser.add_argument('--database', default='demo')
+    parser = argument_parser(__doc__)
     parser.add_argument('--db-file', type=Path,
         help="the SQLite file of the running demo (with --url)")
-    parser.add_argument('--out', type=Path, default=ROOT / 'docs' / 'img')
-    parser.add_argument('--chromium', default='/usr/bin/chromium')
-    parser.add_argument('--venv', type=Path,
-        default=Path(sys.executable).parent.parent)
-    parser.add_argument('--keep', action='store_true',
-        help="keep the private demo directory (its path is printed)")
     args = parser.parse_args(argv)
     if args.url and not args.db_file:
         parser.error("--url needs --db-file")
@@ -124,14 +67,6 @@ def parse_args(argv=None):
 
 
 # ------------------------------------------------------------ demo data
-def query(db_file, sql, *params):
-    connection = sqlite3.connect(f'file:{db_file}?mode=ro', uri=True)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
-
-
 def online_dossier(db_file):
     "A returned online dossier of the Centre"
     return query(db_file, """SELECT d.id, d.code FROM one_stop_dossier d
@@ -160,14 +95,6 @@ def counter_id(db_file, kind):
 
 
 # ---------------------------------------------------------------- PDFs
-def rasterise(pdf, png, resolution=100):
-    prefix = png.with_suffix('')
-    subprocess.run(['pdftoppm', '-r', str(resolution), '-png', '-f', '1',
-            '-l', '1', '-singlefile', pdf, prefix], check=True)
-    log(f"  {png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}")
-    return png
-
-
 def decode_qr(pdf, workdir):
     prefix = workdir / 'qr'
     subprocess.run(['pdftoppm', '-r', '300', '-png', '-f', '1', '-l', '1',
@@ -190,28 +117,6 @@ def pdf_text(pdf):
 
 
 # ---------------------------------------------------------------- clerk
-def login(page, shots, url, database):
-    page.goto(f'{url}#{database}')
-    page.wait_for_selector('#login', state='visible')
-    page.fill('#login', LOGIN)
-    page.click('.login-dialog button[type=submit]')
-    password = page.locator('.modal.in input[type=password]')
-    password.wait_for(state='visible')
-    password.fill(PASSWORD)
-    password.press('Enter')
-    page.wait_for_selector('#menu >> text=Một cửa')
-    shots.idle()
-
-
-def download(page, shots, click, path):
-    "Click and save the report downloaded, then close sao's dialog"
-    with page.expect_download(timeout=60000) as info:
-        click()
-    info.value.save_as(path)
-    shots.idle()
-    return path
-
-
 def close_download_dialog(page, shots):
     dialog = page.locator('.modal.in .modal-dialog').last
     if dialog.count() and dialog.is_visible():
@@ -220,28 +125,9 @@ def close_download_dialog(page, shots):
     shots.idle()
 
 
-def open_record(page, shots, url, database, model, record_id):
-    page.goto(f'{url}#{database}/model/{model}/{record_id}')
-    shots.tab.locator('.form').first.wait_for(state='visible')
-    shots.idle(1)
-
-
-def survey_tab(shots):
-    shots.tab.locator('.form .nav-tabs a',
-        has_text='Khảo sát mức độ hài lòng').click()
-    shots.idle()
-
-
-def print_menu(page, shots, label):
-    shots.settle()
-    shots.toolbar('print')
-    time.sleep(0.5)
-    return shots.tab.locator('.dropdown-menu a', has_text=label).first
-
-
 def clerk(page, shots, url, database, db_file, work, reissue=None):
     out = shots.out
-    login(page, shots, url, database)
+    clerk_login(page, shots, url, database)
     open_dossiers(page, shots)
     shots.tab.locator('.nav-tabs a', has_text='Tất cả').first.click()
     shots.idle(1)
@@ -254,18 +140,8 @@ def clerk(page, shots, url, database, db_file, work, reissue=None):
     shots.idle(1)
 
     # receive a dossier at the counter and make its result ready
-    shots.toolbar('new_')
-    shots.tab.locator('.form input[name="applicant"]').wait_for(
-        state='visible')
-    shots.idle()
-    shots.many2one('applicant', APPLICANT)
-    shots.many2one('procedure', PROCEDURE)
-    shots.tab.locator('.form select[name="channel"]').select_option(
-        label='Tại quầy')
-    shots.idle()
-    shots.toolbar('save')
-    shots.idle(1)
-    code = shots.tab.locator('.form input[name="code"]').input_value()
+    new_counter_dossier(shots)
+    code = save_dossier(shots)
     log(f"  saved {code}")
     shots.form_button('process')
     shots.idle()
@@ -282,7 +158,7 @@ def clerk(page, shots, url, database, db_file, work, reissue=None):
     shots.taken.append(rasterise(pdf_a5, out / 'receipt-a5.png'))
 
     # the survey tab
-    survey_tab(shots)
+    shots.form_tab(SURVEY_TAB)
     shots.shot('clerk-return-survey-tab.png')
 
     # the 80 mm receipt from the print menu
@@ -297,9 +173,8 @@ def clerk(page, shots, url, database, db_file, work, reissue=None):
     reissued = None
     if reissue:
         dossier_id, reissue_code, old_short = reissue
-        open_record(page, shots, url, database, 'one_stop.dossier',
-            dossier_id)
-        survey_tab(shots)
+        shots.open_record(url, database, 'one_stop.dossier', dossier_id)
+        shots.form_tab(SURVEY_TAB)
         pdf_before = download(page, shots,
             lambda: shots.form_button('print_result_receipt'),
             work / 'reissue-before.pdf')
@@ -320,13 +195,13 @@ def clerk(page, shots, url, database, db_file, work, reissue=None):
 
     # an online dossier: not surveyed
     dossier_id, online_code = online_dossier(db_file)
-    open_record(page, shots, url, database, 'one_stop.dossier', dossier_id)
-    survey_tab(shots)
+    shots.open_record(url, database, 'one_stop.dossier', dossier_id)
+    shots.form_tab(SURVEY_TAB)
     log(f"  online dossier {online_code}")
     shots.shot('clerk-return-online.png')
 
     # the poster of the post-office counter of the Centre
-    open_record(page, shots, url, database, 'one_stop.counter',
+    shots.open_record(url, database, 'one_stop.counter',
         counter_id(db_file, 'post_office'))
     shots.shot('clerk-return-counter.png')
     item = print_menu(page, shots, 'Áp phích')
@@ -348,8 +223,7 @@ class Phone:
         path = self.out / name
         self.page.screenshot(path=path, full_page=full_page, clip=clip)
         self.taken.append(path)
-        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        log(f"  {shown} ({self.page.url})")
+        log(f"  {shown(path)} ({self.page.url})")
 
     def parts(self, prefix, count):
         "Full-page screenshot cut into count screens"
@@ -468,61 +342,41 @@ def fill_answers(page, overall):
 
 def main(argv=None):
     args = parse_args(argv)
-    from playwright.sync_api import sync_playwright
     args.out.mkdir(parents=True, exist_ok=True)
-    demo = None
-    url, db_file = args.url, args.db_file
-    if not url:
-        demo = SatisfactionDemo(args.venv, keep=args.keep).__enter__()
-        url, db_file = demo.url, demo.db_file
-    if not url.endswith('/'):
-        url += '/'
-    work = Path(__import__('tempfile').mkdtemp(prefix='ps-shots-'))
+    work = Path(tempfile.mkdtemp(prefix='ps-shots-'))
     taken = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=args.chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(
-                viewport=VIEWPORT, locale='vi-VN',
-                timezone_id='Asia/Ho_Chi_Minh', accept_downloads=True)
-            page = context.new_page()
-            page.set_default_timeout(30000)
-            page.add_init_script(DATETIME_SHIM)
-            shots = Shots(page, args.out)
-            shots.taken = taken
-            invited = open_invitations(db_file)
-            try:
-                code, pdf_a5, _, _, reissued = clerk(
-                    page, shots, url, args.database, db_file, work,
-                    reissue=invited[1] if len(invited) > 1 else None)
-            except Exception:
-                page.screenshot(path=work / 'failed.png')
-                log(f"failed: see {work / 'failed.png'}")
-                raise
-            context.close()
 
-            urls = decode_qr(pdf_a5, work)
-            log(f"  QR of {code}: {urls}")
-            text = pdf_text(pdf_a5)
-            others = [(c, s) for i, c, s in invited]
-            poster_url = f'{url}{args.database}/p'
-            phone = browser.new_context(
-                viewport=PHONE, device_scale_factor=PHONE_SCALE,
-                java_script_enabled=False, locale='vi-VN',
-                timezone_id='Asia/Ho_Chi_Minh', is_mobile=True,
-                has_touch=True)
-            citizen(phone, args.out, taken, urls[0], poster_url, others,
-                code, reissued)
-            phone.close()
-            browser.close()
-            if code not in text:
-                log(f"WARNING: {code} not in the receipt text")
-    finally:
-        if demo:
-            demo.__exit__(None, None, None)
-    for path in taken:
-        log(f"{path.stat().st_size // 1024:4d} KB  {path.name}")
+    def demo():
+        return PrivateDemo(args.venv, args.keep, modules=SURVEY_MODULES)
+
+    with served(args.url, demo) as (url, private), sao_browser(
+            args.chromium) as (browser, page, _):
+        db_file = private.db_file if private else args.db_file
+        shots = Shots(page, args.out)
+        shots.taken = taken
+        invited = open_invitations(db_file)
+        with failure_screenshot(page, work / 'failed.png'):
+            code, pdf_a5, _, _, reissued = clerk(
+                page, shots, url, args.database, db_file, work,
+                reissue=invited[1] if len(invited) > 1 else None)
+        page.context.close()
+
+        urls = decode_qr(pdf_a5, work)
+        log(f"  QR of {code}: {urls}")
+        text = pdf_text(pdf_a5)
+        others = [(c, s) for i, c, s in invited]
+        poster_url = f'{url}{args.database}/p'
+        phone = browser.new_context(
+            viewport=PHONE, device_scale_factor=PHONE_SCALE,
+            java_script_enabled=False, locale='vi-VN',
+            timezone_id='Asia/Ho_Chi_Minh', is_mobile=True,
+            has_touch=True)
+        citizen(phone, args.out, taken, urls[0], poster_url, others,
+            code, reissued)
+        phone.close()
+        if code not in text:
+            log(f"WARNING: {code} not in the receipt text")
+    report_sizes(taken)
     log(f"PDFs kept in {work}")
 
 

@@ -30,9 +30,7 @@ wizard and, if admin's language is not Vietnamese, sets it to vi.
 Needs /usr/bin/chromium (never `playwright install`), soffice
 (libreoffice-calc-nogui) and pdftoppm.
 """
-import argparse
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,88 +38,35 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from one_stop import (  # noqa: E402
-    CHROMIUM_ARGS, DATETIME_SHIM, ROOT, VIEWPORT, PrivateDemo, Shots, log)
+from common import (  # noqa: E402
+    ADMIN_PASSWORD, SURVEY_MODULES, VIEWPORT, EvaluatorShots, PrivateDemo,
+    argument_parser, close_tabs, content_box, failure_screenshot, hide_menu,
+    log, menu, query, report_sizes, sao_browser, served, show_menu, shown,
+    sign_in)
 
-ADMIN, ADMIN_PASSWORD = 'admin', 'admin'
+ADMIN = 'admin'
 DOSSIERS = 20000
-MAX_KB = 250  # the documentation's limit per image
-
-
-class ReformDemo(PrivateDemo):
-    "The private demo of one_stop.py with the survey plugin, more dossiers"
-
-    def __init__(self, venv, keep=False, dossiers=DOSSIERS):
-        super().__init__(venv, keep=keep)
-        self.dossiers = dossiers
-
-    def __enter__(self):
-        import socket
-        bin_ = self.venv / 'bin'
-        conf = self.dir / 'trytond.conf'
-        (self.dir / 'db').mkdir()
-        conf.write_text(f"""[database]
-uri = sqlite://
-path = {self.dir / 'db'}
-language = vi
-
-[web]
-listen = localhost:{self.port}
-root = {ROOT / 'web' / 'node_modules' / 'tryton-sao'}
-
-[session]
-timeout = 3600
-
+# the scorecards of 20000 dossiers take a while to compute
+LONG_REQUESTS = """
 [request]
 timeout = 300
-""")
-        self.db_file = self.dir / 'db' / 'demo.sqlite'
-        self.db_file.touch()
-        (self.dir / 'pass').write_text(f'{ADMIN_PASSWORD}\n')
-        logfile = open(self.dir / 'setup.log', 'w')
-        log(f"building a private demo database in {self.dir}")
-        self.run(bin_ / 'trytond-admin', '-c', conf, '-d', 'demo',
-            '-u', 'one_stop', 'public_satisfaction', '--activate-dependencies',
-            '--email', 'admin@example.com',
-            env={'TRYTONPASSFILE': str(self.dir / 'pass')},
-            stdout=logfile, stderr=logfile)
-        self.run(bin_ / 'trytond-admin', '-c', conf, '-d', 'demo',
-            '--all', '-l', 'vi', stdout=logfile, stderr=logfile)
-        self.run(bin_ / 'one-stop-demo', '-c', conf, '-d', 'demo',
-            '--dossiers', str(self.dossiers), stdout=logfile, stderr=logfile)
-        self.server_log = open(self.dir / 'trytond.log', 'w')
-        self.process = subprocess.Popen(
-            [bin_ / 'trytond', '-c', conf, '-d', 'demo'],
-            cwd=self.dir, stdout=self.server_log, stderr=self.server_log)
-        for _ in range(100):
-            try:
-                with socket.create_connection(('localhost', self.port), 1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"trytond did not start: {self.dir}")
-        log(f"serving {self.url} (pid {self.process.pid})")
-        return self
+"""
+
+
+def survey_demo(venv, keep=False, dossiers=DOSSIERS):
+    "The private demo with the survey plugin and more dossiers"
+    return PrivateDemo(venv, keep, modules=SURVEY_MODULES,
+        demos=[('--dossiers', str(dossiers))], config=LONG_REQUESTS)
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--url', help="sao URL of a running trytond "
-        "(default: build and serve a private demo database)")
-    parser.add_argument('--database', default='demo')
+    parser = argument_parser(__doc__)
     parser.add_argument('--db-file', type=Path,
         help="the SQLite file of the running demo (with --url)")
     parser.add_argument('--password', default=ADMIN_PASSWORD,
         help="password of admin (with --url)")
     parser.add_argument('--dossiers', type=int, default=DOSSIERS,
         help="dossiers of the private demo (default %(default)s)")
-    parser.add_argument('--out', type=Path, default=ROOT / 'docs' / 'img')
-    parser.add_argument('--chromium', default='/usr/bin/chromium')
-    parser.add_argument('--venv', type=Path,
-        default=Path(sys.executable).parent.parent)
-    parser.add_argument('--keep', action='store_true',
-        help="keep the private demo directory (its path is printed)")
     args = parser.parse_args(argv)
     if args.url and not args.db_file:
         parser.error("--url needs --db-file")
@@ -129,14 +74,6 @@ def parse_args(argv=None):
 
 
 # ------------------------------------------------------------ demo data
-def query(db_file, sql, *params):
-    connection = sqlite3.connect(f'file:{db_file}?mode=ro', uri=True)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
-
-
 def period_id(db_file, code):
     return query(db_file,
         "SELECT id FROM reform_period WHERE code = ?", code)[0][0]
@@ -162,35 +99,8 @@ def criterion_id(db_file, period, code):
 
 
 # ---------------------------------------------------------------- client
-class EvaluatorShots(Shots):
-    @property
-    def tab(self):
-        "The active tab of sao (not the active pages of its notebooks)"
-        return self.page.locator('#tabcontent > .tab-pane.active')
-
-    def open_record(self, url, database, model, record_id):
-        self.page.goto(f'{url}#{database}/model/{model}/{record_id}')
-        self.tab.locator('.form').first.wait_for(state='visible')
-        self.idle(1)
-
-    def form_tab(self, label):
-        self.tab.locator('.form .nav-tabs a', has_text=label).first.click()
-        self.idle()
-
-    def list_rows(self, scope=None):
-        scope = scope or self.tab
-        return scope.locator('.treeview tbody tr')
-
-
 def login(page, shots, url, database, password):
-    page.goto(f'{url}#{database}')
-    page.wait_for_selector('#login', state='visible')
-    page.fill('#login', ADMIN)
-    page.click('.login-dialog button[type=submit]')
-    field = page.locator('.modal.in input[type=password]')
-    field.wait_for(state='visible')
-    field.fill(password)
-    field.press('Enter')
+    sign_in(page, url, database, ADMIN, password)
     # The first login of admin opens the module configuration wizard
     cancel = page.locator('#tabcontent button:visible').filter(
         has_text=re.compile('Cancel|Hủy', re.I))
@@ -216,45 +126,6 @@ def login(page, shots, url, database, password):
         shots.idle(1)
     page.wait_for_selector('#menu >> text=Cải cách hành chính')
     shots.idle()
-
-
-def menu(page, shots, *labels):
-    "Open a menu entry by its labels, from the root"
-    for label in labels:
-        page.locator('#menu').get_by_text(label, exact=True).first.click()
-        shots.idle()
-
-
-def hide_menu(page, shots):
-    if page.locator('#menu').is_visible():
-        page.click('a.navbar-brand[data-toggle=menu]')
-        shots.idle()
-
-
-def show_menu(page, shots):
-    if not page.locator('#menu').is_visible():
-        page.click('a.navbar-brand[data-toggle=menu]')
-        shots.idle()
-
-
-def close_tabs(page, shots):
-    "Close every tab of sao (nothing is modified, so nothing asks)"
-    for _ in range(20):
-        close = page.locator('#tablist li.active .close')
-        if not close.count():
-            break
-        close.first.click()
-        shots.idle(0.3)
-
-
-def content_box(shots, selector='.form', bottom=None):
-    "Clip from the top of the tab content to bottom (or the element end)"
-    box = shots.tab.locator(selector).first.bounding_box()
-    top = max(shots.tab.bounding_box()['y'] - 4, 0)
-    end = bottom if bottom is not None else box['y'] + box['height'] + 8
-    end = min(end, VIEWPORT['height'])
-    return {'x': 0, 'y': top, 'width': VIEWPORT['width'],
-        'height': end - top}
 
 
 def rows_box(shots, count, extra=60):
@@ -488,51 +359,26 @@ def render_xlsx(xlsx, shots):
             '-singlefile', pdf, table.with_suffix('')], check=True)
     for png in [page, table]:
         shots.taken.append(png)
-        log(f"  {png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}")
+        log(f"  {shown(png)}")
 
 
 def main(argv=None):
     args = parse_args(argv)
-    from playwright.sync_api import sync_playwright
     args.out.mkdir(parents=True, exist_ok=True)
-    demo = None
-    url, db_file, password = args.url, args.db_file, args.password
-    if not url:
-        demo = ReformDemo(args.venv, keep=args.keep,
-            dossiers=args.dossiers).__enter__()
-        url, db_file, password = demo.url, demo.db_file, ADMIN_PASSWORD
-    if not url.endswith('/'):
-        url += '/'
     work = Path(tempfile.mkdtemp(prefix='reform-shots-'))
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=args.chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(
-                viewport=VIEWPORT, locale='vi-VN',
-                timezone_id='Asia/Ho_Chi_Minh', accept_downloads=True)
-            page = context.new_page()
-            page.set_default_timeout(30000)
-            page.add_init_script(DATETIME_SHIM)
-            errors = []
-            page.on('pageerror', lambda e: errors.append(str(e)))
-            shots = EvaluatorShots(page, args.out)
-            try:
-                xlsx = run(page, shots, url, args.database, db_file,
-                    password, work)
-            except Exception:
-                page.screenshot(path=work / 'failed.png')
-                log(f"failed: see {work / 'failed.png'}; "
-                    f"page errors: {errors}")
-                raise
-            browser.close()
-    finally:
-        if demo:
-            demo.__exit__(None, None, None)
-    for path in shots.taken:
-        size = path.stat().st_size // 1024
-        flag = '  TOO BIG' if size >= MAX_KB else ''
-        log(f"{size:4d} KB  {path.name}{flag}")
+
+    def demo():
+        return survey_demo(args.venv, args.keep, args.dossiers)
+
+    with served(args.url, demo) as (url, private), sao_browser(
+            args.chromium) as (_, page, errors):
+        db_file = private.db_file if private else args.db_file
+        password = ADMIN_PASSWORD if private else args.password
+        shots = EvaluatorShots(page, args.out)
+        with failure_screenshot(page, work / 'failed.png', errors):
+            xlsx = run(page, shots, url, args.database, db_file,
+                password, work)
+    report_sizes(shots.taken)
     log(f"workbook {xlsx.name} and its PDF kept in {work}")
 
 

@@ -19,7 +19,6 @@ from sql import Cast, Literal, Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
 
-# response.py still imports utc_bounds from here
 from trytond.modules.one_stop.localtime import utc_bounds
 from trytond.pool import Pool
 from trytond.tools import cursor_dict

@@ -13,7 +13,7 @@ from trytond.modules.one_stop.localtime import utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
-from . import tokens
+from . import bulk, tokens
 
 # The invitations a citizen can still answer (until their expiry)
 OPEN_STATES = {'open', 'opened'}
@@ -207,7 +207,8 @@ class Invitation(Workflow, ModelSQL, ModelView):
         The dossiers must be eligible; it is the caller's job to check.
         dates maps a dossier id to the date the invitation is issued (an
         import of history); default: now.  Return the invitations in the
-        order of dossiers."""
+        order of dossiers.  They are inserted in bulk (bulk.py): their
+        values are the dossiers' snapshot made here."""
         pool = Pool()
         Configuration = pool.get('satisfaction.configuration')
         configuration = Configuration(1)
@@ -250,7 +251,11 @@ class Invitation(Workflow, ModelSQL, ModelView):
                 ('dossier', 'in', [d.id for d in dossiers]),
                 ('state', 'in', list(OPEN_STATES)),
                 ])
-        invitations = cls.create(to_create)
+        bulk.insert(cls, to_create)
+        by_hash = {i.token_hash: i for i in cls.search([
+                    ('token_hash', 'in', [v['token_hash'] for v in to_create]),
+                    ])}
+        invitations = [by_hash[v['token_hash']] for v in to_create]
         if previous:
             by_dossier = {i.dossier.id: i for i in invitations}
             cls.revoke(previous, replaced_by={

@@ -17,11 +17,12 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from . import integrity
+from . import bulk, integrity
 from .answers import QuestionSpec
 from .pages import question_rows
 from .questionnaire import ELEMENTS
 
+ANSWER_COLUMNS = ('question', 'value', 'not_applicable', 'choice', 'text')
 REVIEW_STATES = [
     ('none', "Not Flagged"),
     ('pending', "Waiting for Review"),
@@ -296,58 +297,74 @@ class Response(ModelSQL, ModelView):
         answer; one without (an import of history) is not."""
         pool = Pool()
         Invitation = pool.get('satisfaction.invitation')
+        Answer = pool.get('satisfaction.response.answer')
+        Flag = pool.get('satisfaction.response.flag')
         Configuration = pool.get('satisfaction.configuration')
         configuration = Configuration(1)
         key = Configuration.get_token_key()
         now = Invitation.now()
-        vlist = []
+        vlist, lines, signals = [], [], []
         dates = {}
         for submission in submissions:
             invitation = submission.invitation
             date = submission.date or now
             dates[invitation.id] = date
+            comment, answer_lines = cls._answer_lines(
+                invitation, submission.answers)
             values = {
                 'invitation': invitation.id,
                 'dossier': invitation.dossier.id,
                 'questionnaire': invitation.questionnaire.id,
                 'submitted_date': date,
                 'language': submission.language,
+                'comment': comment,
                 'review_state': 'none',
                 }
-            values.update(cls._answer_values(invitation, submission.answers))
+            found = []
             if submission.client is not None:
-                values.update(cls._signal_values(
-                        invitation, submission.client, date, key,
-                        configuration))
+                found = cls._signals(
+                    invitation, submission.client, date, key, configuration,
+                    values)
             vlist.append(values)
+            lines.append(answer_lines)
+            signals.append(found)
         responses = cls.create(vlist)
+        Answer.insert([dict(line, response=response.id)
+                for response, response_lines in zip(responses, lines)
+                for line in response_lines])
+        Flag.insert([{'response': response.id, 'reason': reason,
+                    'detail': detail or None}
+                for response, found in zip(responses, signals)
+                for reason, detail in found])
         Invitation.answer([s.invitation for s in submissions], dates)
         return responses
 
     @classmethod
-    def _answer_values(cls, invitation, answers):
-        "The answer lines and the comment of a response"
+    def _answer_lines(cls, invitation, answers):
+        "The comment and the answer lines of a response"
         questions = question_rows(invitation.questionnaire)
         comment = None
         lines = []
         for answer in answers:
             question, kind, element = questions[answer.code]
+            line = dict.fromkeys(ANSWER_COLUMNS)
+            line['question'] = question
             if kind == 'text':
                 if element == 'comment':
                     comment = answer.text
-                lines.append({'question': question, 'text': answer.text})
+                line['text'] = answer.text
             else:
-                lines.append({
-                        'question': question,
-                        'value': answer.value,
-                        'not_applicable': answer.not_applicable,
-                        'choice': answer.choice,
-                        })
-        return {'comment': comment, 'answers': [('create', lines)]}
+                line.update(
+                    value=answer.value,
+                    not_applicable=bool(answer.not_applicable),
+                    choice=answer.choice)
+            lines.append(line)
+        return comment, lines
 
     @classmethod
-    def _signal_values(cls, invitation, client, date, key, configuration):
-        "The network prefix, device hash and interference signals found"
+    def _signals(cls, invitation, client, date, key, configuration, values):
+        """Return the interference signals found, [(reason, detail)], and
+        set in values the network prefix, device hash and review state"""
         address = client.get('address') or ''
         prefix = integrity.ip_prefix(address)
         device = integrity.device_hash(
@@ -372,14 +389,11 @@ class Response(ModelSQL, ModelView):
             min_seconds=configuration.min_seconds or 0,
             form_shown=invitation.form_opened_date is not None,
             device_limit=configuration.device_limit or 0)
-        return {
-            'ip_prefix': prefix or None,
-            'device_hash': device,
-            'review_state': 'pending' if found else 'none',
-            'flags': [('create', [
-                        {'reason': r, 'detail': d or None}
-                        for r, d in found])],
-            }
+        values.update(
+            ip_prefix=prefix or None,
+            device_hash=device,
+            review_state='pending' if found else 'none')
+        return found
 
 
 @dataclass
@@ -412,6 +426,12 @@ class Flag(ModelSQL, ModelView):
         cls.__access__.add('response')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.response, Index.Equality())))
+
+    @classmethod
+    def insert(cls, rows):
+        """Insert the flags of responses being submitted (dicts of
+        response, reason, detail) in bulk (see bulk.py)"""
+        bulk.insert(cls, rows, ('response', 'reason', 'detail'))
 
     @classmethod
     def write(cls, *args):
@@ -543,11 +563,23 @@ class Answer(ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         for values in vlist:
-            value = values.get('value')
-            if value is not None and not 1 <= value <= 5:
-                raise ValidationError(gettext(
-                        'public_satisfaction.msg_answer_value_range'))
+            cls.check_value(values.get('value'))
         return super().create(vlist)
+
+    @classmethod
+    def check_value(cls, value):
+        if value is not None and not 1 <= value <= 5:
+            raise ValidationError(gettext(
+                    'public_satisfaction.msg_answer_value_range'))
+
+    @classmethod
+    def insert(cls, rows):
+        """Insert the answer lines of responses being submitted (dicts of
+        response and ANSWER_COLUMNS) in bulk (see bulk.py): the ratings are
+        checked here and by the CHECK of the table"""
+        for row in rows:
+            cls.check_value(row['value'])
+        bulk.insert(cls, rows, ('response',) + ANSWER_COLUMNS)
 
     @classmethod
     def write(cls, *args):

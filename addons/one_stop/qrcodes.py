@@ -62,7 +62,7 @@ def matrix_png(matrix, box=BOX):
     The image of qrcode's PilImage (as trytond.tools.qrcode.generate_png
     makes it) pixel for pixel, without drawing each module as a rectangle:
     one pixel a module, then enlarged without smoothing (5 ms instead of 9
-    for a survey URL, docs/performance.md)."""
+    for a link of 50 characters, docs/performance.md)."""
     size = len(matrix)
     image = Image.new('1', (size, size), 1)
     image.putdata([0 if dark else 1 for row in matrix for dark in row])

@@ -123,6 +123,7 @@ def progress(**kwargs):
 # The demo data of the modules: module name -> the modules of the generators
 # run when it is activated, in that order
 GENERATORS = {
+    'one_stop_feedback': ['one_stop_tools.demo_feedback'],
     'public_satisfaction': [
         'one_stop_tools.demo_satisfaction',
         # after the answers: its survey criteria are computed from them

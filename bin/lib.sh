@@ -9,11 +9,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=$ROOT/.venv
 VAR=$ROOT/var
 WEB=$ROOT/web
-# trytond's [web] root: sao's index.html with its libraries nested below it
+# sao as npm installs it: index.html with its libraries nested below it
 # (see web/.npmrc).
-SAO_ROOT=$WEB/node_modules/tryton-sao
+SAO_PKG=$WEB/node_modules/tryton-sao
+# trytond's [web] root, built by ensure_web (web/build.js): links to the
+# files of SAO_PKG plus the project's own (the Vietnamese of sao compiled
+# from web/locale/vi.po), so that nothing is changed inside node_modules.
+SAO_ROOT=$VAR/sao-root
 DEMO_CONF=$VAR/trytond-demo.conf
-export ROOT VENV VAR WEB SAO_ROOT DEMO_CONF
+export ROOT VENV VAR WEB SAO_PKG SAO_ROOT DEMO_CONF
 export DEBIAN_FRONTEND=noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PYTHONDONTWRITEBYTECODE=1
@@ -122,14 +126,19 @@ ensure_venv() {
 
 # ensure_web: the sao web client in web/node_modules (npm ci when the
 # lock file exists, npm install otherwise), reinstalled when web/package*.json
-# or web/.npmrc change.
+# or web/.npmrc change; then the web root SAO_ROOT built from it and from
+# web/locale/*.po, web/custom.js and web/custom.css (node web/build.js, run
+# every time: it only rewrites what changed, each file atomically).  Scripts
+# running at once (several bin/test) wait for each other here (flock).
 ensure_web() {
     command -v npm >/dev/null || apt_install nodejs npm
-    local hash stamp=$WEB/node_modules/.one-stop-installed
-    hash=$(_hash "$WEB/package.json" "$WEB/package-lock.json" "$WEB/.npmrc" \
-        "$WEB"/custom.*)
+    local hash stamp=$WEB/node_modules/.one-stop-installed lock
+    mkdir -p "$VAR"
+    exec {lock}>"$VAR/.web.lock"
+    flock "$lock"
+    hash=$(_hash "$WEB/package.json" "$WEB/package-lock.json" "$WEB/.npmrc")
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ] \
-            || [ ! -f "$SAO_ROOT/index.html" ]; then
+            || [ ! -f "$SAO_PKG/index.html" ]; then
         if [ -f "$WEB/package-lock.json" ]; then
             log "npm ci (web client sao)"
             (cd "$WEB" && quiet npm npm ci --no-audit --no-fund)
@@ -138,38 +147,35 @@ ensure_web() {
             (cd "$WEB" && quiet npm npm install --no-audit --no-fund)
         fi
         _link_sao_deps
-        # Optional site overrides that sao's index.html loads if present.
-        local f
-        for f in custom.js custom.css; do
-            if [ -f "$WEB/$f" ]; then ln -sf "../../$f" "$SAO_ROOT/$f"; fi
-        done
-        hash=$(_hash "$WEB/package.json" "$WEB/package-lock.json" "$WEB/.npmrc" \
-            "$WEB"/custom.*)
         echo "$hash" >"$stamp"
     fi
+    quiet web-build node "$WEB/build.js" "$SAO_ROOT"
     _check_sao
+    flock -u "$lock"
+    exec {lock}>&-
 }
 
 # An npm without install-strategy=nested (< 9.4) hoists sao's libraries to
 # web/node_modules: link them where sao's index.html looks for them.
 _link_sao_deps() {
     local dep
-    for dep in $(cd "$SAO_ROOT" && node -e \
+    for dep in $(cd "$SAO_PKG" && node -e \
             'console.log(Object.keys(require("./package.json").dependencies).join(" "))'); do
-        if [ ! -e "$SAO_ROOT/node_modules/$dep" ] && [ -e "$WEB/node_modules/$dep" ]; then
-            mkdir -p "$SAO_ROOT/node_modules"
-            ln -s "../../$dep" "$SAO_ROOT/node_modules/$dep"
+        if [ ! -e "$SAO_PKG/node_modules/$dep" ] && [ -e "$WEB/node_modules/$dep" ]; then
+            mkdir -p "$SAO_PKG/node_modules"
+            ln -s "../../$dep" "$SAO_PKG/node_modules/$dep"
         fi
     done
 }
 
-# Every script and style sheet that sao's index.html loads must exist
-# (custom.js/custom.css are optional site overrides).
+# Every script and style sheet that sao's index.html loads must exist in the
+# web root (custom.js/custom.css are optional site overrides), and so must
+# the Vietnamese catalogue.
 _check_sao() {
     local f bad=0
     [ -f "$SAO_ROOT/index.html" ] || die "sao not installed in $SAO_ROOT"
     for f in $(grep -o '\(src\|href\)="[^"]*\.\(js\|css\)"' "$SAO_ROOT/index.html" \
-            | sed 's/^[a-z]*="//; s/"$//'); do
+            | sed 's/^[a-z]*="//; s/"$//') locale/vi.json; do
         case $f in custom.js|custom.css) continue ;; esac
         if [ ! -f "$SAO_ROOT/$f" ]; then
             warn "sao asset missing: $SAO_ROOT/$f"
@@ -352,4 +358,26 @@ token_key = $key
 EOF2
     ) && mv "$PROD_CONF.tmp" "$PROD_CONF"
     chmod 600 "$PROD_CONF"
+}
+
+# ensure_axe: axe-core, the accessibility engine of tests/test_accessibility.py,
+# in tests/a11y/node_modules (npm ci of tests/a11y/package*.json, reinstalled
+# when they change; no browser is downloaded: the tests drive Debian's
+# Chromium).  Exports AXE_JS, the script the tests inject into the pages.
+ensure_axe() {
+    command -v npm >/dev/null || apt_install nodejs npm
+    local dir=$ROOT/tests/a11y hash lock
+    local stamp=$dir/node_modules/.one-stop-installed
+    mkdir -p "$VAR"
+    exec {lock}>"$VAR/.axe.lock"
+    flock "$lock"
+    hash=$(_hash "$dir/package.json" "$dir/package-lock.json")
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ] \
+            || [ ! -f "$dir/node_modules/axe-core/axe.min.js" ]; then
+        log "npm ci (axe-core for the accessibility tests)"
+        (cd "$dir" && quiet npm-axe npm ci --no-audit --no-fund)
+        echo "$hash" >"$stamp"
+    fi
+    exec {lock}>&-
+    export AXE_JS=$dir/node_modules/axe-core/axe.min.js
 }

@@ -68,6 +68,11 @@ LOGGING_CONF = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     'etc', 'logging.conf')
 ADMIN_TIMEOUT = 900
+# The web root of sao that bin/test builds (bin/lib.sh ensure_web), served
+# by every test server as by the project's own ([web] root)
+SAO_ROOT = os.environ.get('ONE_STOP_SAO_ROOT') or os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    'var', 'sao-root')
 
 
 def database_uri():
@@ -364,6 +369,8 @@ def start_server(directory, modules=DEFAULT_MODULES, languages=('vi',),
         'list = True',
         '[web]',
         f'listen = 127.0.0.1:{port}',
+        *([f'root = {SAO_ROOT}']
+            if os.path.isfile(os.path.join(SAO_ROOT, 'index.html')) else []),
         *WSGI_MIDDLEWARE,
         '[session]',
         # many logins from the same address in the tests

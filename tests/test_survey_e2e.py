@@ -218,9 +218,17 @@ def test_browser_answers_a_survey(world, browser, tmp_path):
 
 
 def test_browser_declines(world, browser, tmp_path):
+    "Two steps: the link of the invitation, then the confirmation"
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
     dossier_id, url = survey_url(world, tmp_path)
     browser.get(url)
+    browser.find_element(By.PARTIAL_LINK_TEXT, 'Không tham gia').click()
+    WebDriverWait(browser, 20).until(
+        lambda driver: driver.current_url == url + '/decline')
+    row, = world.admin.model('one_stop.dossier').read(
+        [dossier_id], ['satisfaction_state'])
+    assert row['satisfaction_state'] == 'opened'  # not yet declined
     browser.find_element(
         By.XPATH, '//input[@name="action"][@value="decline"]'
         '/ancestor::form//button[@type="submit"]').click()

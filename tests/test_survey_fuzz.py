@@ -4,9 +4,10 @@
 """Property-based fuzzing of the public survey routes on a real server.
 
 Every public route (``/<db>/s/<token>``, ``/<db>/s/<token>/form``,
-``/<db>/p``) is sent requests built by ``hypothesis``: malformed, overlong,
-unicode and percent-encoded tokens; every HTTP method; odd headers
-(Content-Type variants, multipart garbage, charsets, encodings, origins);
+``/<db>/s/<token>/decline``, ``/<db>/p``) is sent requests built by
+``hypothesis``: malformed, overlong, unicode and percent-encoded tokens;
+every HTTP method; odd headers (Content-Type variants, multipart garbage,
+charsets, encodings asked for and sent, origins);
 bodies of random bytes, invalid UTF-8, NUL and control characters, huge or
 repeated fields, ratings out of range, unknown choices, sizes around the
 body limit; and, over raw sockets, a wrong Content-Length and chunked
@@ -16,9 +17,10 @@ bodies.  The properties:
 - every response of these routes carries the security headers
   (a Content-Security-Policy allowing no inline script and no framing,
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``)
-  and never a ``<script``.  Only the refusals made before any route are
-  plain werkzeug pages: another site's Origin (403), an invalid Host
-  (400), a request line too long (414), a body the client cut short;
+  and never a ``<script``, gzipped or not.  Only the refusals made before
+  any route are plain werkzeug pages: another site's Origin (403), an
+  invalid Host (400), a request line too long (414), a body the client
+  cut short;
 - a body above the limit is refused (413), whatever its framing;
 - no invalid submission is ever stored: after all the examples, the open
   invitations used have no satisfaction.response row and are still open.
@@ -48,8 +50,9 @@ MAX_BODY = 16 * 1024  # [public_satisfaction] max_body, the default
 TIMEOUT = 30
 LIMITS = {
     # high enough that the fuzzing never meets a rate limit
-    'survey_posts': 1000000, 'token_posts': 1000000,
-    'poster_attempts': 1000000,
+    'survey_posts': 1000000, 'survey_failures': 1000000,
+    'token_posts': 1000000, 'poster_attempts': 1000000,
+    'poster_address_attempts': 1000000,
     }
 METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']
 RATINGS = ('1', '2', '3', '4', '5')
@@ -191,7 +194,10 @@ def assert_secure(reply):
 
 def assert_sane(reply, routed=True):
     assert reply.status < 500, (reply.status, reply.raw[:3000])
-    assert b'<script' not in reply.raw.lower(), reply.raw[:3000]
+    body = reply.raw
+    if reply.headers.get('Content-Encoding') == 'gzip':
+        body = gzip.decompress(body)
+    assert b'<script' not in body.lower(), body[:3000]
     if routed:
         assert_secure(reply)
 
@@ -347,6 +353,9 @@ def odd_headers(server_url):
                 printable_latin1)),
         st.tuples(st.just('Content-Encoding'),
             st.sampled_from(['gzip', 'deflate', 'br', 'x', ''])),
+        st.tuples(st.just('Accept-Encoding'), st.sampled_from([
+                    'gzip', 'gzip;q=0', 'GZIP', '*', 'br, gzip;q=0.1',
+                    'identity', 'x;q=a', ''])),
         st.tuples(st.just('Accept'), st.sampled_from([
                     'application/json', 'text/xml', '*/*', 'x/y;q=a'])),
         st.tuples(st.just('Accept-Language'), printable_latin1),
@@ -557,12 +566,13 @@ def test_fuzz_token_routes(server, tokens):
     @settings(max_examples=150, **SETTINGS)
     @given(method=st.sampled_from(METHODS + ['GET', 'GET', 'HEAD', 'POST']),
         token=token_values,
-        form=st.booleans(), query=queries,
+        page=st.sampled_from(['', '/form', '/decline']), query=queries,
         headers=odd_headers(server.url),
         body=st.one_of(st.none(), st.binary(max_size=300),
             st.sampled_from([b'action=nope', b'action=%ff', b'\x00' * 50])))
-    def check(method, token, form, query, headers, body):
-        path = f's/{token}' + ('/form' if form else '') + query
+    def check(method, token, page, query, headers, body):
+        form = bool(page)  # the pages that take no post
+        path = f's/{token}' + page + query
         reply = client.request(method, path, raw=body, headers=dict(
                 headers))
         if reply.status == 414:  # the request line is too long

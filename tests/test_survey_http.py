@@ -10,6 +10,7 @@ opened directly on the server's database with the server's configuration.
 Each scenario speaks from its own loopback address (127.0.x.y), so that the
 per-address rate limits of the pages do not mix the scenarios.
 """
+import gzip
 import re
 import threading
 import time
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from survey_world import (
     VALID, Browser, answer_form, build_world, stored)
+from test_rpc_access import unique_agency_code
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'")
@@ -68,6 +70,8 @@ def assert_page(reply, status, lang='vi'):
     assert headers['X-Content-Type-Options'] == 'nosniff'
     assert headers['Content-Security-Policy'] == CSP
     assert 'Set-Cookie' not in headers
+    assert headers['Vary'] == 'Accept-Encoding'
+    assert 'Content-Encoding' not in headers  # not asked for
     assert len(reply.raw) < MAX_PAGE
     assert '<script' not in reply.text.lower()
     assert f'<html lang="{lang}">' in reply.text
@@ -89,10 +93,9 @@ def test_invitation_page(admin, direct, world, browser):
     assert "Sở Tư pháp" in text and "Cấp phiếu lý lịch tư pháp" in text
     assert re.search(r'\d{2}/\d{2}/\d{4}', text)  # the expiry, dd/mm/yyyy
     assert f'href="/{browser.database}/s/{token}/form"' in reply.text
-    assert re.search(
-        r'<form method="post" action="/%s/s/%s">\s*'
-        r'<input type="hidden" name="action" value="decline">'
-        % (re.escape(browser.database), token), reply.text)
+    # declining takes a second page: no form posts from the invitation
+    assert '<form' not in reply.text
+    assert f'href="/{browser.database}/s/{token}/decline"' in reply.text
     assert f'href="/{browser.database}/s/{token}?lang=en"' in reply.text
     invitation, = invitations(admin, dossier_id)
     assert invitation['state'] == 'opened'
@@ -161,8 +164,11 @@ def test_english(direct, world, browser):
     reply = browser.get(f's/{token}?lang=en')
     assert_page(reply, 200, lang='en')
     assert '>Start</a>' in reply.text
-    assert '<input type="hidden" name="lang" value="en">' in reply.text
+    assert f'href="/{browser.database}/s/{token}/decline?lang=en"' in (
+        reply.text)
     assert f'href="/{browser.database}/s/{token}"' in reply.text  # to vi
+    reply = browser.get(f's/{token}/decline?lang=en')
+    assert '<input type="hidden" name="lang" value="en">' in reply.text
     reply = browser.get(f's/{token}/form?lang=en')
     assert_page(reply, 200, lang='en')
     assert 'Very satisfied' in reply.text
@@ -207,16 +213,23 @@ def test_form(direct, world, browser):
     assert_page(reply, 200)
     html = reply.text
     assert html.count('<fieldset') == 8  # the comment is a textarea
-    assert html.count('<legend>') == 8
+    assert len(re.findall(r'<legend id="q_[a-z_]+-legend">', html)) == 8
+    # the required overall rating: 5 ratings, never "skip"
     assert html.count('type="radio" name="q_overall"') == 5
-    assert html.count('type="radio" name="q_feedback"') == 6  # N/A
+    assert 'id="q_overall-skip"' not in html
+    # optional: 5 ratings, N/A and "skip / no answer"
+    assert html.count('type="radio" name="q_feedback"') == 7
     assert 'value="na"' in html
+    assert re.search(
+        r'<label class="opt skip" for="q_feedback-skip">\s*<input'
+        r' type="radio" name="q_feedback" id="q_feedback-skip" value="skip"',
+        html)
     for value in '12345':
         assert re.search(
             r'<label class="opt" for="q_overall-%s">\s*<input type="radio"'
             r' name="q_overall" id="q_overall-%s" value="%s"'
             % (value, value, value), html)
-    assert html.count('type="radio" name="q_come_back"') == 3
+    assert html.count('type="radio" name="q_come_back"') == 4  # 3 + skip
     assert re.search(
         r'<textarea name="q_comment" id="q_comment" rows="5"'
         r' maxlength="1000"', html)
@@ -233,7 +246,10 @@ def test_answer(admin, direct, world, browser, server):
     html = reply.text
     assert 'id="q_overall-error"' in html
     assert 'aria-describedby="q_overall-error" aria-invalid="true"' in html
-    assert 'href="#q_overall-5"' in html  # the summary links to the field
+    # the summary links to the legend of the question, not to its first
+    # radio below the text
+    assert 'href="#q_overall-legend"' in html
+    assert '<legend id="q_overall-legend">' in html
     assert checked_values(html, 'q_access') == ['4']
     assert checked_values(html, 'q_official') == ['2']
     assert checked_values(html, 'q_feedback') == ['na']
@@ -321,6 +337,22 @@ def test_parallel_answers(admin, direct, world, server, round_):
 def test_decline(admin, direct, world, browser):
     dossier_id = world.returned()
     token = direct.token(dossier_id)
+    # the link of the invitation page: a confirmation, which writes nothing
+    assert '<title>Do not take part?</title>' in browser.get(
+        f's/{token}/decline?lang=en').text
+    reply = browser.get(f's/{token}/decline')
+    assert_page(reply, 200)
+    assert re.search(
+        r'<form method="post" action="/%s/s/%s">\s*'
+        r'<input type="hidden" name="action" value="decline">'
+        % (re.escape(browser.database), token), reply.text)
+    assert f'href="/{browser.database}/s/{token}/form"' in reply.text
+    assert browser.request('HEAD', f's/{token}/decline').status == 200
+    invitation, = invitations(admin, dossier_id)
+    assert invitation['state'] == 'open' and not invitation['declined_date']
+    assert_page(browser.post(f's/{token}/decline', VALID), 405)
+
+    # its button
     reply = browser.post(f's/{token}', {'action': 'decline', 'lang': 'vi'})
     assert_page(reply, 200)
     invitation, = invitations(admin, dossier_id)
@@ -331,6 +363,7 @@ def test_decline(admin, direct, world, browser):
     # a decline is never an answer, and cannot become one
     assert_page(browser.post(f's/{token}', VALID), 409)
     assert_page(browser.get(f's/{token}'), 409)
+    assert_page(browser.get(f's/{token}/decline'), 409)
     assert not responses(admin, dossier_id)
     assert admin.model('one_stop.dossier').read(
         [dossier_id], ['satisfaction_state'])[0][
@@ -463,43 +496,111 @@ def test_poster_wrong_pair_is_neutral(direct, world, server):
     assert 'id="poster-error"' in bodies[0]
 
 
-def test_poster_rate_limit(direct, world, server):
-    dossier_id = world.returned()
-    dossier_code, short_code = direct.codes(dossier_id)
-    browser = Browser(server)
-    statuses = [browser.post(
-            'p', {'dossier': dossier_code, 'code': '3469ACDE'}).status
-        for _ in range(10)]
-    assert set(statuses) <= {400}
-    reply = browser.post('p', {'dossier': dossier_code, 'code': short_code})
-    assert_page(reply, 429)
-    assert reply.headers['Retry-After']
-    # the others are not blocked
-    assert Browser(server).post(
-        'p', {'dossier': dossier_code, 'code': short_code}).status == 303
+@pytest.mark.parametrize('agency_code', [
+        'ZQ.{}',  # 2 dot groups, as H15.01
+        'Q{}.50.05.13',  # 4 groups, as H15.50.05.13
+        ])
+def test_poster_dossier_code_typed_loosely(admin, direct, world, server,
+        agency_code):
+    "Case, spaces and separators do not matter; a wrong digit does"
+    unique = unique_agency_code().split('.')[0][1:]
+    agency_id, = admin.model('one_stop.agency').create([{
+                'name': "UBND xã", 'kind': 'department',
+                'code': agency_code.format(unique)}])
+    dossier_id = world.returned(agency=agency_id)
+    code, short_code = direct.codes(dossier_id)
+    token = direct.token(dossier_id)
+    agency, date, number = code.rsplit('-', 2)
+    for typed in [code.lower(), ' '.join([*agency.split('.'), date, number]),
+            f'{agency.replace(".", "")}-{date}-{number}',
+            f'{agency.replace(".", "")}{date}{number}',
+            f'  {code.lower().replace("-", " - ")}  ']:
+        reply = Browser(server).post(
+            'p', {'dossier': typed, 'code': short_code})
+        assert reply.status == 303, typed
+        assert reply.headers['Location'] == (
+            f'/{server.database}/s/{token}')
+    # the typed code is shown again as typed, the error stays neutral
+    wrong_number = f'{int(number) + 1:04d}'
+    reply = Browser(server).post('p', {
+            'dossier': f'{agency} {date} {wrong_number}',
+            'code': short_code})
+    assert_page(reply, 400)
+    assert f'value="{agency} {date} {wrong_number}"' in reply.text
+    assert 'id="poster-error"' in reply.text
 
 
-def test_survey_post_rate_limits(admin, direct, world, server):
-    # Per token: 10 posts in 10 minutes, from whatever addresses
+def test_skip_stores_no_answer(admin, direct, world, browser):
+    "'Skip / no answer' un-answers an optional question"
     dossier_id = world.returned()
     token = direct.token(dossier_id)
-    statuses = [Browser(server).post(f's/{token}', {'action': 'answer'})
-        .status for _ in range(10)]
-    assert statuses == [422] * 10
-    refused = Browser(server).post(f's/{token}', VALID)
-    assert_page(refused, 429)
-    assert refused.headers['Retry-After'] == '600'  # the token's window
-    assert not responses(admin, dossier_id)
+    # a skip of the required question is no answer: refused, shown again
+    reply = browser.post(f's/{token}', answer_form(access='skip',
+            overall='skip'))
+    assert_page(reply, 422)
+    assert 'id="q_overall-error"' in reply.text
+    assert checked_values(reply.text, 'q_access') == ['skip']
+    reply = browser.post(f's/{token}', answer_form(
+            access='skip', feedback='skip', come_back='skip'))
+    assert_page(reply, 200)
+    (_, answers), = stored(admin, [dossier_id])[dossier_id]
+    assert set(answers) == {'procedure', 'official', 'result', 'overall',
+        'agencies', 'comment'}
 
-    # Per address: 60 posts a minute, whatever the tokens; a centre's
-    # citizens sharing one address stay far below it
-    phone = Browser(server)
-    other = direct.token(world.returned())
-    statuses = {phone.post(f's/B{i:021d}', VALID).status
-        for i in range(60)}
-    assert statuses == {404}
-    refused = phone.post(f's/{other}', VALID)
-    assert_page(refused, 429)
-    assert refused.headers['Retry-After'] == '60'  # the address's window
-    # another phone may answer
-    assert Browser(server).post(f's/{other}', VALID).status == 200
+
+def test_error_titles(direct, world, browser):
+    "An error page's title starts with 'Error:' ('Lỗi:' in Vietnamese)"
+    token = direct.token(world.returned())
+    assert '<title>Survey questions</title>' in browser.get(
+        f's/{token}/form?lang=en').text
+    reply = browser.post(
+        f's/{token}', answer_form(overall=None, lang='en'))
+    assert_page(reply, 422, lang='en')
+    assert '<title>Error: Survey questions</title>' in reply.text
+    reply = browser.post('p', {'dossier': 'x', 'code': 'y', 'lang': 'en'})
+    assert_page(reply, 400, lang='en')
+    assert '<title>Error: Open the survey</title>' in reply.text
+    reply = browser.get('s/AAAAAAAAAAAAAAAAAAAAAA?lang=en')
+    assert_page(reply, 404, lang='en')
+    assert '<title>Error: Survey not available</title>' in reply.text
+
+
+def test_gzip(direct, world, browser):
+    token = direct.token(world.returned())
+    plain = browser.get(f's/{token}/form')
+    reply = browser.get(
+        f's/{token}/form', headers={'Accept-Encoding': 'gzip, deflate, br'})
+    assert reply.status == 200
+    assert reply.headers['Content-Encoding'] == 'gzip'
+    assert reply.headers['Vary'] == 'Accept-Encoding'
+    assert reply.headers['Content-Security-Policy'] == CSP
+    page = gzip.decompress(reply.raw)
+    assert page == plain.raw
+    # the form is about 15 KB: a third of it or less on the wire
+    assert len(plain.raw) < MAX_PAGE
+    assert len(reply.raw) * 3 < len(plain.raw)
+    assert int(reply.headers['Content-Length']) == len(reply.raw)
+    # an error page too; a client refusing gzip gets the page as it is
+    reply = browser.post(f's/{token}', {'action': 'x'},
+        headers={'Accept-Encoding': 'gzip'})
+    assert reply.status == 400
+    assert b'<title>' in gzip.decompress(reply.raw)
+    for refusing in ['gzip;q=0', 'identity', 'br']:
+        reply = browser.get(
+            f's/{token}', headers={'Accept-Encoding': refusing})
+        assert 'Content-Encoding' not in reply.headers, refusing
+        assert reply.raw.startswith(b'<!DOCTYPE html>')
+
+
+def test_favicon(server, browser):
+    reply = browser.send('GET', '/favicon.ico')
+    assert reply.status == 200
+    assert reply.headers['Content-Type'] == 'image/x-icon'
+    # an ICO file (reserved 0, type 1) of two images, 16 and 32 px
+    assert reply.raw[:6] == b'\x00\x00\x01\x00\x02\x00'
+    assert sorted(reply.raw[6 + 16 * i] for i in range(2)) == [16, 32]
+    assert len(reply.raw) < 4096
+    assert browser.send('HEAD', '/favicon.ico').status == 200
+
+
+# The rate limits of the poster and of the posts: tests/test_limits.py

@@ -11,6 +11,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 NOT_APPLICABLE = 'na'
+# "Skip / no answer" of an optional rating or choice: the question is left
+# unanswered, as if nothing had been chosen
+SKIP = 'skip'
 RATINGS = ('1', '2', '3', '4', '5')
 
 
@@ -71,6 +74,8 @@ def validate(questions, form):
             result.errors[question.code] = 'invalid'
             continue
         raw = values[0].strip() if values else ''
+        if raw == SKIP and question.kind in {'rating', 'choice'}:
+            raw = ''
         answer = Answer(question.code)
         if question.kind == 'rating':
             if raw in RATINGS:

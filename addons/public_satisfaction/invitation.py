@@ -396,19 +396,30 @@ class Invitation(Workflow, ModelSQL, ModelView):
     def find_by_codes(cls, dossier_code, short_code):
         """Return the open invitation matching the pair typed at a poster.
 
-        Both must match; the caller must not tell which one did not."""
+        Both must match; the caller must not tell which one did not.  The
+        dossier code may be typed in any case, with spaces or without its
+        dots and dashes: it is compared with the real code of the
+        invitations of the short code with the separators removed on both
+        sides (tokens.compact_code), since the number of dot groups of an
+        agency code varies (H15.01, H15.50.05.13).  One query, whether the
+        short code exists or not: its time tells nothing about either."""
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
         short_code = tokens.normalize_short_code(short_code)
-        dossier_code = (dossier_code or '').strip().upper()
-        if not short_code or not dossier_code or len(dossier_code) > 40:
+        typed = tokens.compact_code(dossier_code)
+        if not short_code or not typed or len(typed) > 40:
             return None
-        # 'where': a subquery on the dossier codes (indexed), not a join of
-        # every open invitation to its dossier filtered afterwards
-        for invitation in cls.search([
-                    ('dossier', 'where', [('code', '=', dossier_code)]),
-                    ('state', 'in', list(OPEN_STATES)),
-                    ]):
-            if tokens.short_code_equal(invitation.short_code, short_code):
-                return invitation
+        invitation = cls.__table__()
+        dossier = Dossier.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*invitation.join(
+                dossier, condition=dossier.id == invitation.dossier
+                ).select(invitation.id, dossier.code,
+                where=(invitation.short_code == short_code)
+                & invitation.state.in_(list(OPEN_STATES))))
+        for invitation_id, code in cursor:
+            if tokens.compact_code(code) == typed:
+                return cls(invitation_id)
         return None
 
 

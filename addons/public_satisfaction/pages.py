@@ -28,7 +28,7 @@ from genshi.core import escape
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .answers import RATINGS, field_name
+from .answers import field_name
 
 LANGUAGES = ('vi', 'en')
 DEFAULT_LANGUAGE = 'vi'
@@ -59,13 +59,11 @@ class QuestionView:
         return field_name(self.code)
 
     @property
-    def first_id(self):
-        "The id of the first control, the target of the error summary"
-        if self.kind == 'rating':
-            return f'{self.name}-{RATINGS[-1]}'
-        if self.kind == 'choice' and self.choices:
-            return f'{self.name}-0'
-        return self.name
+    def anchor_id(self):
+        """The id of the legend (the label of a text), the target of the
+        error summary: the question's text stays on screen above its
+        answers"""
+        return f'{self.name}-legend'
 
     def describedby(self):
         ids = []
@@ -204,9 +202,10 @@ def _render(values):
 # kept page with the values, escaped as Genshi escapes them, in the slots.
 SLOTS = {
     'invitation': (
-        'agency', 'procedure', 'date', 'form_url', 'post_url', 'switch_url',
-        'poster_url'),
+        'agency', 'procedure', 'date', 'form_url', 'decline_url',
+        'switch_url', 'poster_url'),
     'form': ('post_url', 'switch_url', 'poster_url'),
+    'decline': ('form_url', 'post_url', 'switch_url', 'poster_url'),
     'thanks': ('switch_url', 'poster_url'),
     'declined': ('switch_url', 'poster_url'),
     }

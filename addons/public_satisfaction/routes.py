@@ -7,25 +7,35 @@ Routes (all run as the root user: each one checks its token itself):
 
 - ``GET /<db>/s/<token>``: the invitation; only records when it was opened.
 - ``GET /<db>/s/<token>/form``: the questionnaire.
+- ``GET /<db>/s/<token>/decline``: the confirmation of a decline; writes
+  nothing.
 - ``POST /<db>/s/<token>``: ``action=answer`` with the ``q_<code>`` fields,
-  or ``action=decline``.
+  or ``action=decline`` (sent by the confirmation).
 - ``GET /<db>/p`` and ``POST /<db>/p``: the counter poster, where the
   dossier code and the short code of the receipt are typed.
+- ``GET /favicon.ico``: the icon of the pages.
 
-The pages and requests are in web.py, the rate limits in limits.py.
+The pages and requests are in web.py, the rate limits in limits.py: a
+request is counted once its outcome is known (valid or failed), in one
+statement, so that a well-formed answer of an open invitation is never
+refused because of earlier failures.
 """
+import os
 import re
-from functools import wraps
 from http import HTTPStatus
 
 from trytond import backend
 from trytond.model.modelsql import SQLConstraintError
 from trytond.protocols.wrappers import (
-    allow_null_origin, set_max_request_size, with_pool, with_transaction)
+    Response, allow_null_origin, set_max_request_size, with_pool,
+    with_transaction)
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from . import answers, integrity, limits
+from . import answers, integrity, tokens
+from .limits import (
+    POSTER_ADDRESS, POSTER_DOSSIER, SURVEY_FAILURES, SURVEY_POSTS,
+    TOKEN_FAILURES, RequestLimits, dossier_key)
 from .pages import question_count, question_specs, question_views
 from .scoring import UNHAPPY_MAX
 from .web import MAX_BODY, Page, busy, client_address, local_dmy, read_form
@@ -33,20 +43,9 @@ from .web import MAX_BODY, Page, busy, client_address, local_dmy, read_form
 SURVEY_METHODS = 'GET, HEAD, POST'
 FORM_METHODS = 'GET, HEAD'
 _COUNTER = re.compile(r'[0-9]{1,9}')
-
-
-def _post_limits(func):
-    """Count a POST against the rate limits once per request, not once per
-    retry of its transaction, and hand the limiter that refused it (or
-    None) to func as ``refused``"""
-    @wraps(func)
-    def wrapper(request, pool, token):
-        refused = None
-        if request.method == 'POST':
-            refused = limits.survey_post_refused(
-                client_address(request), token)
-        return func(request, pool, token, refused=refused)
-    return wrapper
+with open(os.path.join(
+            os.path.dirname(__file__), 'static', 'favicon.ico'), 'rb') as fp:
+    FAVICON = fp.read()
 
 
 # Browsers send "Origin: null" with the forms of a page served with
@@ -57,13 +56,12 @@ def _post_limits(func):
 @set_max_request_size(MAX_BODY)
 @with_pool
 @busy
-@_post_limits
 @with_transaction(readonly=False)
-def survey(request, pool, token, refused=None):
+def survey(request, pool, token):
     "The invitation page (GET) and the answer or the decline (POST)"
     Invitation = pool.get('satisfaction.invitation')
     if request.method == 'POST':
-        return _submit(request, pool, token, refused)
+        return _submit(request, pool, token)
     page = Page(request, pool.database_name, f's/{token}')
     if request.method not in {'GET', 'HEAD'}:
         return page.method_not_allowed(SURVEY_METHODS)
@@ -90,44 +88,70 @@ def survey(request, pool, token, refused=None):
             date=local_dmy(expiry),
             count=question_count(questionnaire),
             form_url=page.url(f's/{token}/form'),
-            post_url=page.url(f's/{token}', with_lang=False))
+            decline_url=page.url(f's/{token}/decline'))
 
 
-def _submit(request, pool, token, refused):
+def _submit(request, pool, token):
+    """The answer or the decline: counted as a valid post when it is one,
+    else as a failure of the address (and of the invitation, when there is
+    one), whose page becomes a 429 once a failure budget is spent"""
     Invitation = pool.get('satisfaction.invitation')
     Response = pool.get('satisfaction.response')
+    address = client_address(request)
+    request_limits = RequestLimits(request)
 
     form = read_form(request)
     page = Page(request, pool.database_name, f's/{token}', form=form)
-    if refused is not None:
-        return page.too_many(refused.window)
+    # back to the survey, or to the poster's entry when the link is broken
+    to_poster = not tokens.is_well_formed_token(token)
+    back_url = page.url('p') if to_poster else page.url(f's/{token}')
+
+    def refused(invitation=None):
+        "The 429 of a failure once a failure budget is spent, or None"
+        pairs = [(SURVEY_FAILURES, address)]
+        if invitation is not None:
+            pairs.append((TOKEN_FAILURES, invitation.id))
+        decision = request_limits.count('failure', *pairs)
+        if not decision.admitted:
+            return page.too_many(decision, back_url, to_poster)
+        return None
+
     if form is None:
-        return page.too_large()
+        return refused() or page.too_large()
     actions = form.get('action') or []
     action = actions[0] if len(actions) == 1 else None
     if action not in {'answer', 'decline'}:
-        return page.error('bad_request', HTTPStatus.BAD_REQUEST)
+        return refused() or page.error(
+            'bad_request', HTTPStatus.BAD_REQUEST)
 
     invitation = Invitation.find_by_token(token, lock=True)
     closed = page.closed(invitation)
     if closed:
-        return closed
+        return refused(invitation) or closed
 
+    if action == 'answer':
+        specs = question_specs(invitation.questionnaire)
+        result = answers.validate(specs, form)
+        if not result.valid:
+            too_many = refused(invitation)
+            if too_many:
+                return too_many
+            questions = question_views(
+                invitation.questionnaire, page.lang, form, result.errors)
+            return page.respond(
+                'form', HTTPStatus.UNPROCESSABLE_ENTITY,
+                questions=questions,
+                invalid=[q for q in questions if q.error],
+                form_error=result.errors.get('_form'),
+                post_url=page.url(f's/{token}', with_lang=False))
+
+    # a valid post: only the valid posts of the address can refuse it
+    decision = request_limits.count('valid', (SURVEY_POSTS, address))
+    if not decision.admitted:
+        return page.too_many(decision, back_url)
     if action == 'decline':
         Invitation.decline([invitation])
         return page.respond('declined')
-
-    specs = question_specs(invitation.questionnaire)
-    result = answers.validate(specs, form)
-    if not result.valid:
-        questions = question_views(
-            invitation.questionnaire, page.lang, form, result.errors)
-        return page.respond(
-            'form', HTTPStatus.UNPROCESSABLE_ENTITY,
-            questions=questions,
-            invalid=[q for q in questions if q.error],
-            form_error=result.errors.get('_form'),
-            post_url=page.url(f's/{token}', with_lang=False))
     try:
         honeypot = form.get(integrity.HONEYPOT_FIELD) or ['']
         Response.submit(
@@ -170,6 +194,28 @@ def survey_form(request, pool, token):
         post_url=page.url(f's/{token}', with_lang=False))
 
 
+@app.route('/<database_name>/s/<token>/decline')
+@set_max_request_size(MAX_BODY)
+@with_pool
+@busy
+@with_transaction(readonly=True)
+def survey_decline(request, pool, token):
+    """The confirmation of a decline, a page of its own so that a decline
+    is never one tap; the decline itself is its POST to the survey"""
+    Invitation = pool.get('satisfaction.invitation')
+    page = Page(request, pool.database_name, f's/{token}/decline')
+    if request.method not in {'GET', 'HEAD'}:
+        return page.method_not_allowed(FORM_METHODS)
+    invitation = Invitation.find_by_token(token)
+    closed = page.closed(invitation)
+    if closed:
+        return closed
+    return page.respond(
+        'decline',
+        form_url=page.url(f's/{token}/form'),
+        post_url=page.url(f's/{token}', with_lang=False))
+
+
 @app.route('/<database_name>/p')
 @allow_null_origin
 @set_max_request_size(MAX_BODY)
@@ -196,9 +242,6 @@ def poster(request, pool):
     if request.method != 'POST':
         return page.method_not_allowed(SURVEY_METHODS)
 
-    address = client_address(request)
-    if limits.poster_limiter.blocked(address):
-        return page.too_many(limits.poster_limiter.window)
     if form is None:
         return page.too_large()
     dossier_code = (form.get('dossier') or [''])[0][:40]
@@ -206,9 +249,33 @@ def poster(request, pool):
     invitation = None
     if '\x00' not in dossier_code:  # PostgreSQL refuses a NUL in text
         invitation = Invitation.find_by_codes(dossier_code, short_code)
-    if invitation is None:
-        # The same answer whatever was wrong: nothing about any dossier
-        limits.poster_limiter.add(address)
-        values.update(dossier_code=dossier_code.strip(), wrong=True)
-        return page.respond('poster', HTTPStatus.BAD_REQUEST, **values)
-    return page.redirect(f's/{invitation.token()}')
+    request_limits = RequestLimits(request)
+    dossier = dossier_key(dossier_code)
+    if invitation is not None:
+        # a right pair: refused only while the dossier's budget is spent,
+        # whatever the address did
+        decision = request_limits.peek('right', POSTER_DOSSIER, dossier)
+        if decision.admitted:
+            return page.redirect(f's/{invitation.token()}')
+    else:
+        # a wrong pair: counted for the dossier typed (guessing its short
+        # code) and for the address; nothing typed guesses no dossier
+        pairs = [(POSTER_ADDRESS, client_address(request))]
+        if dossier:
+            pairs.insert(0, (POSTER_DOSSIER, dossier))
+        decision = request_limits.count('wrong', *pairs)
+    if not decision.admitted:
+        return page.too_many(
+            decision, page.url('p', **page.query), to_poster=True)
+    # The same answer whatever was wrong: nothing about any dossier
+    values.update(dossier_code=dossier_code.strip(), wrong=True)
+    return page.respond('poster', HTTPStatus.BAD_REQUEST, **values)
+
+
+@app.route('/favicon.ico')
+def favicon(request):
+    "The icon that browsers ask for: never an error page"
+    response = Response(FAVICON, content_type='image/x-icon')
+    response.headers['Cache-Control'] = 'public, max-age=86400'
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    return response

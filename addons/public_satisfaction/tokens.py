@@ -70,6 +70,19 @@ def normalize_short_code(text):
     return code
 
 
+_SEPARATORS = re.compile(r'[\s.\-_/]+')
+
+
+def compact_code(text):
+    """Return a dossier code as typed by a citizen without its separators
+    (spaces, dots, dashes, underscores, slashes), in upper case:
+    "h15.01-260910-0001", "H15 01 260910 0001" and "H1501-260910-0001"
+    give the same text as the code H15.01-260910-0001"""
+    if not isinstance(text, str):
+        return ''
+    return _SEPARATORS.sub('', text).upper()
+
+
 def short_code_equal(a, b):
     "Compare two short codes in constant time"
     return hmac.compare_digest(a.encode('ascii'), b.encode('ascii'))

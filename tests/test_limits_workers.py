@@ -23,8 +23,8 @@ concurrent requests, many more than the workers, are sent to it:
   for a budget of 10 per dossier: exactly 10 wrong-pair pages (400), 50
   refusals; then the right pair is refused too.
 
-gunicorn is in the "production" extra (``bin/lib.sh ensure_venv
-production``); without it the module is skipped and says so.
+gunicorn is in the "test" extra (installed by bin/test); without it the
+tests fail and say so: a skip would hide the multi-worker check in CI.
 """
 import collections
 import os
@@ -122,8 +122,8 @@ class Gunicorn:
 @pytest.fixture(scope='module')
 def workers(server, tmp_path_factory):
     if not gunicorn_path():
-        pytest.skip("gunicorn is missing: it is in the 'production' extra "
-            "(bin/lib.sh ensure_venv production)")
+        pytest.fail("gunicorn is missing: it is in the 'test' extra "
+            "(bin/lib.sh ensure_venv test, which bin/test runs)")
     stack = Gunicorn(server, str(tmp_path_factory.mktemp('gunicorn')))
     try:
         stack.wait_ready()

@@ -2,22 +2,29 @@
 # the top level of this repository contains the full copyright notices and
 # license terms.
 """Evaluators' views of the figures: by agency and by month, computed by the
-database (GROUP BY) for the dates chosen in the context."""
+database (GROUP BY) for the dates chosen in the context.
+
+The graphs draw percentages (the ``*_percent`` fields, 0 to 100) and the
+views by agency are sorted by the figure they draw (``order_*``), labelled
+by the short name of the agency (``short_name``)."""
 import datetime as dt
 from functools import reduce
 from operator import add
 
 from sql import Cast
-from sql.functions import DateTrunc, Function
+from sql.aggregate import Max, Min
+from sql.conditionals import NullIf
 
-from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.one_stop.localtime import local_date
+from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import scoring
 from .statistics import (
-    RATED_ELEMENTS, RATING_ELEMENTS, figures_query, rating_column)
+    RATED_ELEMENTS, RATING_ELEMENTS, figures_query, local_month,
+    rating_column)
 
 # element: (the label of its rate, the label of its counts)
 ELEMENT_LABELS = {
@@ -35,6 +42,31 @@ RATE_LABELS = {
     'satisfaction': "Satisfaction",
     'required_rate': "Required Rate",
     }
+# The rates drawn by the graphs, as <rate>_percent fields (0 to 100)
+PERCENT_LABELS = {
+    'coverage': "Coverage (%)",
+    'satisfaction': "Satisfaction (%)",
+    'required_rate': "Required Rate (%)",
+    }
+# The usual abbreviations of the names of Vietnamese agencies
+ABBREVIATIONS = [
+    ("Ủy ban nhân dân", "UBND"),
+    ("Trung tâm Phục vụ hành chính công", "TTPVHCC"),
+    ("Trung tâm Hành chính công", "TTHCC"),
+    ]
+
+
+def short_name(name, code=None):
+    """The label of an agency in a graph: its name with the usual
+    abbreviations ("Ủy ban nhân dân phường La Gi" → "UBND phường La Gi")
+    and its code, which tells apart agencies of the same name (a ward
+    before and after the 2025 reorganisation)"""
+    name = name or ''
+    for long, short in ABBREVIATIONS:
+        if name.casefold().startswith(long.casefold()):
+            name = short + name[len(long):]
+            break
+    return f'{name} [{code}]' if code else name
 
 
 class FigureContext(ModelView):
@@ -91,29 +123,50 @@ class FigureMixin:
         required = Transaction().context.get('required_rate')
         result = {n: {} for n in names}
         for record in records:
-            if 'coverage' in names:
-                result['coverage'][record.id] = scoring.ratio(
-                    record.answered - record.excluded, record.eligible)
+            rates = {
+                'coverage': scoring.ratio(
+                    record.answered - record.excluded, record.eligible),
+                'satisfaction': scoring.ratio(
+                    record.satisfied, record.rated),
+                'required_rate': required,
+                }
             for name in ['flagged', 'excluded']:
-                if f'{name}_rate' in names:
-                    result[f'{name}_rate'][record.id] = scoring.ratio(
-                        getattr(record, name), record.answered)
-            if 'satisfaction' in names:
-                result['satisfaction'][record.id] = scoring.ratio(
-                    record.satisfied, record.rated)
-            if 'required_rate' in names:
-                result['required_rate'][record.id] = required
-            rates = []
+                rates[f'{name}_rate'] = scoring.ratio(
+                    getattr(record, name), record.answered)
             for element in RATING_ELEMENTS:
-                rate = scoring.ratio(
+                rates[element] = scoring.ratio(
                     getattr(record, f'satisfied_{element}'),
                     getattr(record, f'rated_{element}'))
-                rates.append(rate)
-                if element in names:
-                    result[element][record.id] = rate
-            if 'sipas_index' in names:
-                result['sipas_index'][record.id] = scoring.sipas_index(rates)
+            rates['sipas_index'] = scoring.sipas_index(
+                [rates[e] for e in RATING_ELEMENTS])
+            for name in PERCENT_LABELS:
+                rate = rates[name]
+                rates[f'{name}_percent'] = (
+                    round(rate * 100, 1) if rate is not None else None)
+            for name in names:
+                result[name][record.id] = rates[name]
         return result
+
+    # The order of the rates, from the columns of table_query: None (no
+    # answer) is last when sorting with NULLS LAST
+    @classmethod
+    def order_coverage(cls, tables):
+        table, _ = tables[None]
+        return [Cast(table.answered - table.excluded, 'FLOAT')
+            / NullIf(table.eligible, 0)]
+
+    @classmethod
+    def order_satisfaction(cls, tables):
+        table, _ = tables[None]
+        return [Cast(table.satisfied, 'FLOAT') / NullIf(table.rated, 0)]
+
+    @classmethod
+    def order_coverage_percent(cls, tables):
+        return cls.order_coverage(tables)
+
+    @classmethod
+    def order_satisfaction_percent(cls, tables):
+        return cls.order_satisfaction(tables)
 
     @classmethod
     def _figures_query(cls, key, name, where=None):
@@ -141,9 +194,9 @@ class FigureMixin:
             figures.excluded, *columns)
 
 
-def _rate_field(label):
+def _rate_field(label, digits=(4, 3)):
     return fields.Function(
-        fields.Float(label, digits=(4, 3)), 'get_rates')
+        fields.Float(label, digits=digits), 'get_rates')
 
 
 for _element, (_rate, _counts) in ELEMENT_LABELS.items():
@@ -154,6 +207,8 @@ for _element, (_rate, _counts) in ELEMENT_LABELS.items():
     setattr(FigureMixin, _element, _rate_field(_rate))
 for _name, _rate in RATE_LABELS.items():
     setattr(FigureMixin, _name, _rate_field(_rate))
+for _name, _rate in PERCENT_LABELS.items():
+    setattr(FigureMixin, f'{_name}_percent', _rate_field(_rate, (5, 1)))
 del _element, _rate, _counts, _name
 
 
@@ -162,6 +217,8 @@ class FigureByAgency(FigureMixin, ModelSQL, ModelView):
     __name__ = 'satisfaction.report.agency'
 
     agency = fields.Many2One('one_stop.agency', "Agency")
+    agency_label = fields.Function(
+        fields.Char("Agency"), 'get_agency_label')
 
     @classmethod
     def __setup__(cls):
@@ -172,6 +229,9 @@ class FigureByAgency(FigureMixin, ModelSQL, ModelView):
     def table_query(cls):
         return cls._figures_query(
             lambda invitation: invitation.agency, 'agency')
+
+    def get_agency_label(self, name):
+        return short_name(self.agency.name, self.agency.code)
 
 
 class FigureByMonth(FigureMixin, ModelSQL, ModelView):
@@ -187,20 +247,36 @@ class FigureByMonth(FigureMixin, ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        agency = Transaction().context.get('agency')
-
-        def month(invitation):
-            # Months are cut on UTC dates (07:00 on the 1st in Viet Nam)
-            month = DateTrunc('month', invitation.returned_date)
-            if backend.name == 'sqlite':
-                return SQLiteDate(month)
-            return Cast(month, 'DATE')
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        context = Transaction().context
+        agency = context.get('agency')
+        start, end = context.get('from_date'), context.get('to_date')
+        timezone = Dossier.timezone()
+        if not (start and end):
+            start, end = cls._returned_dates(timezone)
         return cls._figures_query(
-            month, 'month',
+            local_month(start, end, timezone), 'month',
             where=(lambda invitation: invitation.agency == agency)
             if agency else None)
 
-
-class SQLiteDate(Function):
-    __slots__ = ()
-    _function = 'DATE'
+    @classmethod
+    def _returned_dates(cls, timezone):
+        """The local dates of the first and last results returned with an
+        invitation (today without any), for a search without dates"""
+        pool = Pool()
+        Invitation = pool.get('satisfaction.invitation')
+        Dossier = pool.get('one_stop.dossier')
+        invitation = Invitation.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*invitation.select(
+                Min(invitation.returned_date),
+                Max(invitation.returned_date)))
+        first, last = cursor.fetchone()
+        if first is None:
+            today = Dossier.today()
+            return today, today
+        if isinstance(first, str):
+            # SQLite gives the text of an aggregate of a datetime column
+            first, last = map(dt.datetime.fromisoformat, [first, last])
+        return local_date(first, timezone), local_date(last, timezone)

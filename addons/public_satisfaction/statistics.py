@@ -12,6 +12,7 @@ local day it was returned; dossiers are attributed to their agency, which
 never changes after reception.  Excluded responses are counted apart and
 left out of every rate; revoked invitations are not counted.
 """
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from sql import Cast, Literal, Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
 
-from trytond.modules.one_stop.localtime import utc_bounds
+from trytond.modules.one_stop.localtime import to_utc, utc_bounds
 from trytond.pool import Pool
 from trytond.tools import cursor_dict
 from trytond.transaction import Transaction
@@ -125,6 +126,40 @@ def _count(condition, column):
 def _false(column):
     "A Boolean column that is not true"
     return (column == Literal(False)) | (column == Null)
+
+
+def month_starts(start, end):
+    "The first days of the months from the month of start to that of end"
+    month = start.replace(day=1)
+    months = []
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=31)).replace(day=1)
+    return months
+
+
+def local_month(start, end, timezone):
+    """Return key(invitation) for figures_query: the first day of the local
+    month in which the result was returned, for the results returned from
+    start to end (local dates).
+
+    The months are cut at the UTC instants of local midnight on the 1st,
+    computed here by zoneinfo as utc_bounds does for the days, so that a
+    month holds the same answers as a period of those dates, on every
+    backend (SQLite has no timezone database) and in any timezone, even
+    one whose offset changes (daylight saving time)."""
+    months = month_starts(start, end) or [start.replace(day=1)]
+    # (the UTC instant a month ends, that month)
+    ends = [
+        (to_utc(dt.datetime.combine(next_, dt.time()), timezone), month)
+        for month, next_ in zip(months, months[1:])]
+
+    def key(invitation):
+        if not ends:
+            return Literal(months[0])
+        return Case(*((invitation.returned_date < end, Literal(month))
+                for end, month in ends), else_=Literal(months[-1]))
+    return key
 
 
 def figures_query(key, start=None, end=None, where=None, ratings=BY_ELEMENT):

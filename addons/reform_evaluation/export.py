@@ -23,9 +23,12 @@ columns, formulas and summary rows added by other modules come as data.
   column leaves its cell empty;
 - ``thresholds``: a list of dicts ``label``, ``min_points``;
 - ``scorecards``: a list of dicts ``agency_code``, ``agency_name``,
-  ``state_string``, ``self_total``, ``appraised_total``, ``classification``
-  (a label or None), ``rank`` (or None), the values of the ranking columns
-  that are not per criterion and ``lines``: {criterion code: dict
+  ``state_string``, ``self_total``, ``appraised_total``, ``total_status``
+  (``not_appraised``: the appraised total is provisional, in grey italics;
+  ``not_published`` or ``final``) and its ``total_status_string``,
+  ``classification`` (a label or None), ``rank`` (or None), the values of
+  the ranking columns that are not per criterion and ``lines``:
+  {criterion code: dict
   ``self_points``, ``appraised_points``, ``computed``, ``explanation``,
   ``note`` and the values of the per-criterion ranking columns};
 - ``ranking_columns``: the extra columns of the ranking, as column specs;
@@ -52,6 +55,10 @@ text as text), optionally ``width``, ``wrap`` (text wrapped) and:
   and, for a per-criterion column, ``criteria``: the codes in order of
   preference, the first whose column has a value being charted.
 
+Until the period is published the totals and ranks are provisional: the
+ranking says so in the header of the appraised total, in the title of its
+chart and in a note under the table.
+
 Every text written comes through ``_Writer.text`` (write_string, never a
 formula) which neutralises spreadsheet formula injection.
 """
@@ -67,7 +74,8 @@ LABEL_KEYS = (
     'sheet_ranking', 'sheet_methods',
     # ranking and scorecard headers
     'rank', 'agency_code', 'agency_name', 'self_total', 'appraised_total',
-    'classification', 'state', 'code', 'criterion', 'parent', 'kind',
+    'provisional', 'provisional_note', 'total_status', 'classification',
+    'state', 'code', 'criterion', 'parent', 'kind',
     'max_points', 'self_points', 'appraised_points', 'computed',
     'explanation', 'note', 'total', 'yes', 'no',
     # charts
@@ -99,6 +107,7 @@ DATE_FORMAT = 'dd/mm/yyyy'
 METHODS_WIDTHS = [40, 10, 12, 11, 26, 24, 34, 12, 14]
 METHODS_LAST_COL = len(METHODS_WIDTHS) - 1
 RANKING_COLUMN_WIDTH = 14
+PROVISIONAL_COLOR = '#7F7F7F'
 SCORECARD_COLUMN_WIDTH = 12
 
 
@@ -265,6 +274,23 @@ class _Writer:
 
     # --- ranking ------------------------------------------------------------
 
+    @property
+    def provisional(self):
+        "Whether the totals and ranks are provisional: not published yet"
+        return self.data['period'].get('state') != 'published'
+
+    def provisional_label(self, label):
+        "label marked provisional while the period is not published"
+        if self.provisional:
+            return f"{label} ({self.labels['provisional']})"
+        return label
+
+    def total_format(self, scorecard, **properties):
+        "The format of a total, in grey italics when not appraised yet"
+        if scorecard.get('total_status') == 'not_appraised':
+            properties.update(italic=True, font_color=PROVISIONAL_COLOR)
+        return self.format(num_format=POINTS_FORMAT, **properties)
+
     def write_ranking(self, sheet, scorecards, sheets):
         labels = self.labels
         points = self.format(num_format=POINTS_FORMAT)
@@ -275,7 +301,7 @@ class _Writer:
             (labels['agency_code'], 16),
             (labels['agency_name'], 40),
             (labels['self_total'], 12),
-            (labels['appraised_total'], 12),
+            (self.provisional_label(labels['appraised_total']), 12),
             (labels['classification'], 14),
             (labels['state'], 14),
             ]
@@ -303,8 +329,8 @@ class _Writer:
                 self.text(sheet, row, 1, code)
             self.text(sheet, row, 2, scorecard.get('agency_name'))
             self.number(sheet, row, 3, scorecard.get('self_total'), points)
-            self.number(
-                sheet, row, 4, scorecard.get('appraised_total'), points)
+            self.number(sheet, row, 4, scorecard.get('appraised_total'),
+                self.total_format(scorecard))
             self.text(sheet, row, 5, scorecard.get('classification'))
             self.text(sheet, row, 6, scorecard.get('state_string'))
             for col, (spec, criterion) in enumerate(
@@ -316,6 +342,15 @@ class _Writer:
         sheet.autofilter(0, 0, max(last_row, 1), len(columns) - 1)
         if not scorecards:
             return
+        if self.provisional:
+            # Under the table (whose first row is its header, filtered)
+            note = last_row + 2
+            sheet.merge_range(note, 0, note, 6, '',
+                self.format(text_wrap=True, valign='top'))
+            self.text(sheet, note, 0, labels['provisional_note'],
+                self.format(text_wrap=True, valign='top'))
+            sheet.set_row(note, 15 * (len(labels['provisional_note']) // 100
+                    + 1) + 3)
         ranking = sheet.get_name().replace("'", "''")
 
         def ref(col):
@@ -329,7 +364,8 @@ class _Writer:
                 'values': ref(4),
                 'data_labels': {'value': True, 'num_format': POINTS_FORMAT},
                 })
-        chart.set_title({'name': labels['chart_appraised']})
+        chart.set_title(
+            {'name': self.provisional_label(labels['chart_appraised'])})
         chart.set_x_axis({
                 'name': labels['chart_points_axis'], 'min': 0,
                 'num_format': '0'})
@@ -416,6 +452,7 @@ class _Writer:
             (labels['period'],
                 f"{period.get('name') or ''} [{period.get('code') or ''}]"),
             (labels['state'], scorecard.get('state_string')),
+            (labels['total_status'], scorecard.get('total_status_string')),
             (labels['classification'], scorecard.get('classification')),
             ]
         row = 1
@@ -425,8 +462,9 @@ class _Writer:
             row += 1
         for label, value, cell_format in [
                 (labels['self_total'], scorecard.get('self_total'), points),
-                (labels['appraised_total'],
-                    scorecard.get('appraised_total'), points),
+                (self.provisional_label(labels['appraised_total']),
+                    scorecard.get('appraised_total'),
+                    self.total_format(scorecard)),
                 (labels['rank'], scorecard.get('rank'), integer),
                 ]:
             self.text(sheet, row, 0, label, bold)
@@ -512,7 +550,7 @@ class _Writer:
                 Decimal(0)), total_format)
         self.number(sheet, row, 4, scorecard.get('self_total'), total_format)
         self.number(sheet, row, 5, scorecard.get('appraised_total'),
-            total_format)
+            self.total_format(scorecard, bold=True, top=1))
         sheet.freeze_panes(header_row + 1, 2)
         sheet.autofilter(header_row, 0, row - 1, len(columns) - 1)
 

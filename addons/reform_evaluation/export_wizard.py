@@ -137,6 +137,8 @@ class PeriodExport(Wizard):
             'state_string': scorecard.state_string,
             'self_total': scorecard.self_total,
             'appraised_total': scorecard.appraised_total,
+            'total_status': scorecard.total_status,
+            'total_status_string': scorecard.total_status_string,
             'classification': (
                 scorecard.classification.label
                 if scorecard.classification else None),

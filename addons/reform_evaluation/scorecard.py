@@ -4,12 +4,17 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from sql import Null, Window
+from sql.aggregate import Sum
+from sql.conditionals import Coalesce
+from sql.functions import Rank, Round
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.one_stop.localtime import utcnow
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import TransitionError
@@ -23,6 +28,11 @@ STATES = [
     ('published', "Published"),
     ]
 RANKED_STATES = {'appraised', 'published'}
+TOTAL_STATUSES = [
+    ('not_appraised', "Provisional (not appraised)"),
+    ('not_published', "Provisional (not published)"),
+    ('final', "Final (published)"),
+    ]
 
 
 class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
@@ -51,8 +61,20 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
         'get_totals')
     appraised_total = fields.Function(fields.Numeric(
             "Appraised Total", digits=(16, 2),
-            help="The sum of the appraised points of the lines."),
+            help="The sum of the appraised points of the lines; before the "
+            "appraisal, a provisional total: the appraised points where "
+            "they are entered, the self-assessed points elsewhere."),
         'get_totals')
+    total_status = fields.Function(fields.Selection(
+            TOTAL_STATUSES, "Result Status",
+            help="Provisional until the scorecard is appraised and its "
+            "period published: before the appraisal, the appraised total "
+            "takes the self-assessed points of the lines not appraised yet "
+            "and there is neither classification nor rank; until the "
+            "publication, the ranking is among the scorecards appraised so "
+            "far."),
+        'get_total_status')
+    total_status_string = total_status.translated('total_status')
     classification = fields.Function(fields.Many2One(
             'reform.classification', "Classification",
             help="From the appraised total and the thresholds of the "
@@ -81,8 +103,11 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
             ('period_agency_unique', Unique(t, t.period, t.agency),
                 'reform_evaluation.msg_scorecard_agency_unique'),
             ]
+        # Best first within a period (order_rank), ties by agency, the
+        # scorecards not appraised yet last
         cls._order = [
             ('period', 'DESC'),
+            ('rank', 'ASC NULLS LAST'),
             ('agency', 'ASC'),
             ('id', 'ASC'),
             ]
@@ -126,6 +151,15 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @classmethod
+    def view_attributes(cls):
+        # A provisional appraised total, before the appraisal, is greyed
+        return super().view_attributes() + [
+            ('/tree/field[@name="appraised_total"]', 'visual',
+                If(Eval('total_status') == 'not_appraised', 'muted', ''),
+                ['total_status']),
+            ]
+
+    @classmethod
     def default_agency(cls):
         pool = Pool()
         User = pool.get('res.user')
@@ -148,14 +182,20 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _compute_totals(cls, scorecards):
         """Return {id: (self total, appraised total)}: the sums of the points
-        of the lines of leaf criteria, a line without points counting 0"""
+        of the lines of leaf criteria, a line without points counting 0.
+
+        Before the appraisal (not is_rankable()) the appraised total is
+        provisional: a line not appraised yet counts its self-assessed
+        points."""
         pool = Pool()
         Criterion = pool.get('reform.criterion')
         Line = pool.get('reform.scorecard.line')
         ids = [s.id for s in scorecards]
         totals = {i: [Decimal(0), Decimal(0)] for i in ids}
         with without_check_access():
-            period_ids = list({s.period.id for s in cls.browse(ids)})
+            records = cls.browse(ids)
+            provisional = {s.id for s in records if not s.is_rankable()}
+            period_ids = list({s.period.id for s in records})
             parents = {c.parent.id for c in Criterion.search([
                         ('period', 'in', period_ids),
                         ('parent', '!=', None),
@@ -165,7 +205,10 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
                     continue
                 total = totals[line.scorecard.id]
                 total[0] += line.self_points or 0
-                total[1] += line.appraised_points or 0
+                appraised = line.appraised_points
+                if appraised is None and line.scorecard.id in provisional:
+                    appraised = line.self_points
+                total[1] += appraised or 0
         return {i: tuple(t) for i, t in totals.items()}
 
     @classmethod
@@ -184,6 +227,13 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
         """Return True when the scorecard takes part in the classification
         and the ranking of its period"""
         return self.state in RANKED_STATES
+
+    def get_total_status(self, name):
+        if not self.is_rankable():
+            return 'not_appraised'
+        if self.state != 'published':
+            return 'not_published'
+        return 'final'
 
     @classmethod
     def get_classification(cls, scorecards, name):
@@ -217,6 +267,48 @@ class Scorecard(PeriodContentMixin, Workflow, ModelSQL, ModelView):
                             rankable=lambda r: r.is_rankable())):
                     ranks[record.id] = rank_
         return {s.id: ranks.get(s.id) for s in scorecards}
+
+    @classmethod
+    def _rank_query(cls):
+        """The query of the rank of get_rank in SQL: columns scorecard and
+        rank, for the scorecards in RANKED_STATES"""
+        pool = Pool()
+        Criterion = pool.get('reform.criterion')
+        Line = pool.get('reform.scorecard.line')
+        scorecard = cls.__table__()
+        line = Line.__table__()
+        criterion = Criterion.__table__()
+        parents = criterion.select(
+            criterion.parent, where=criterion.parent != Null)
+        totals = line.select(
+            line.scorecard,
+            Sum(Coalesce(line.appraised_points, 0)).as_('total'),
+            where=~line.criterion.in_(parents),
+            group_by=[line.scorecard])
+        # Rounded to the digits of the points: SQLite sums them as floats,
+        # whose last bits could break a tie
+        total = Round(Coalesce(totals.total, 0), 2)
+        return scorecard.join(totals, 'LEFT',
+            condition=totals.scorecard == scorecard.id
+            ).select(
+            scorecard.id.as_('scorecard'),
+            Rank(window=Window(
+                    [scorecard.period], order_by=[total.desc])).as_('rank'),
+            where=scorecard.state.in_(sorted(RANKED_STATES)))
+
+    @classmethod
+    def order_rank(cls, tables):
+        scorecard, _ = tables[None]
+        if 'rank' not in tables:
+            ranks = cls._rank_query()
+            join = scorecard.join(ranks, 'LEFT',
+                condition=ranks.scorecard == scorecard.id)
+            tables['rank'] = {
+                None: (join.right, join.condition),
+                }
+        else:
+            ranks, _ = tables['rank'][None]
+        return [ranks.rank]
 
     @classmethod
     def copy(cls, scorecards, default=None):

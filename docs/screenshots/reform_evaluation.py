@@ -27,6 +27,12 @@ SQLite file, read only) to find the periods and scorecards.  It changes
 no evaluation data; it cancels admin's first-login module configuration
 wizard and, if admin's language is not Vietnamese, sets it to vi.
 
+The private demo serves the web root that bin/lib.sh builds
+(var/sao-root: sao with its Vietnamese catalogue and web/custom.js, whose
+horizontal bar graphs grow with their bars), or the one given with
+--web-root (ensure_web of bin/lib.sh builds it: run ./bin/demo or
+bin/test once first).
+
 Needs /usr/bin/chromium (never `playwright install`), soffice
 (libreoffice-calc-nogui) and pdftoppm.
 """
@@ -38,14 +44,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
 from common import (  # noqa: E402
-    ADMIN_PASSWORD, SURVEY_MODULES, VIEWPORT, EvaluatorShots, PrivateDemo,
-    argument_parser, close_tabs, content_box, failure_screenshot, hide_menu,
-    log, menu, query, report_sizes, sao_browser, served, show_menu, shown,
-    sign_in)
+    ADMIN_PASSWORD, ROOT, SURVEY_MODULES, VIEWPORT, EvaluatorShots,
+    PrivateDemo, argument_parser, close_tabs, content_box, failure_screenshot,
+    hide_menu, log, menu, query, report_sizes, sao_browser, served,
+    show_menu, shown, sign_in)
 
 ADMIN = 'admin'
 DOSSIERS = 20000
+WEB_ROOT = ROOT / 'var' / 'sao-root'
+
 # the scorecards of 20000 dossiers take a while to compute
 LONG_REQUESTS = """
 [request]
@@ -67,6 +76,9 @@ def parse_args(argv=None):
         help="password of admin (with --url)")
     parser.add_argument('--dossiers', type=int, default=DOSSIERS,
         help="dossiers of the private demo (default %(default)s)")
+    parser.add_argument('--web-root', type=Path, default=WEB_ROOT,
+        help="web root served by the private demo (default: %(default)s "
+        "when it exists, else sao's package)")
     args = parser.parse_args(argv)
     if args.url and not args.db_file:
         parser.error("--url needs --db-file")
@@ -193,6 +205,13 @@ def run(page, shots, url, database, db_file, password, work):
     menu(page, shots, 'Cải cách hành chính', 'Phiếu chấm điểm')
     shots.list_rows().first.wait_for(state='visible')
     hide_menu(page, shots)
+    # the scorecards of 2026 being self-assessed: provisional totals
+    shots.tab.locator('.nav-tabs a', has_text='Đã tự chấm').first.click()
+    shots.idle(1)
+    shots.list_rows().first.wait_for(state='visible')
+    shots.shot('evaluator-scorecards-provisional.png',
+        clip=rows_box(shots, 8))
+    # the appraised ones, by rank
     shots.tab.locator('.nav-tabs a', has_text='Đã thẩm định').first.click()
     shots.idle(1)
     shots.shot('evaluator-scorecards.png')
@@ -207,7 +226,7 @@ def run(page, shots, url, database, db_file, password, work):
         if shots.tab.locator('.graph svg, svg').count():
             break
     shots.idle(1)
-    shots.shot('evaluator-scorecards-graph.png')
+    graph_shot(page, shots, 'evaluator-scorecards-graph.png')
 
     # --- a scorecard with sufficient and insufficient survey lines
     scorecard, agency = mixed_scorecard(db_file, p2025)
@@ -242,29 +261,26 @@ def run(page, shots, url, database, db_file, password, work):
     shots.idle(1)
     shots.shot('evaluator-answers.png', clip=rows_box(shots, 18))
 
-    # --- figures by agency over 2025: list and the two graphs
+    # --- figures by agency: the list (the default context, from the 1st
+    # of January to today), then the two graphs over 2025, when the 48
+    # agencies of the demo returned results
     close_tabs(page, shots)
     show_menu(page, shots)
     menu(page, shots, 'Hài lòng', 'Chỉ số theo cơ quan')
     hide_menu(page, shots)
-    # the default context: from the 1st of January to today (typing other
-    # dates in the context form from a script does not reach the query)
     shots.idle(2)
     shots.shot('evaluator-figures-agency.png')
-    shots.toolbar('switch_')
-    shots.idle(2)
-    shots.toolbar('switch_')
-    shots.idle(2)
-    shots.shot('evaluator-figures-coverage.png', clip={
-            'x': 0, 'y': 0, 'width': VIEWPORT['width'], 'height': 600})
-    # back to the list, then the satisfaction graph (the horizontal bars of
-    # two dozen agencies overlap: see the guide)
-    shots.toolbar('switch_')
-    shots.idle(2)
-    shots.toolbar('switch_')
-    shots.idle(2)
-    shots.shot('evaluator-figures-satisfaction.png', clip={
-            'x': 0, 'y': 0, 'width': VIEWPORT['width'], 'height': 600})
+    for label, name in [
+            ('Mức độ hài lòng theo cơ quan',
+                'evaluator-figures-satisfaction.png'),
+            ('Tỷ lệ khảo sát theo cơ quan', 'evaluator-figures-coverage.png'),
+            ]:
+        close_tabs(page, shots)
+        show_menu(page, shots)
+        menu(page, shots, label)
+        hide_menu(page, shots)
+        set_dates(shots, '01/01/2025', '31/12/2025')
+        graph_shot(page, shots, name)
 
     # --- monthly trend since 2024
     close_tabs(page, shots)
@@ -319,22 +335,34 @@ def search_filter(shots, text):
     shots.idle(2)
 
 
-def set_context(page, shots, from_date, to_date):
-    "Fill the context form of a figures view and reload"
-    form = shots.tab.locator('.context-form, .screen-context').first
-    if not form.count():
-        form = shots.tab
-    from_field = form.locator('[name="from_date"] input, '
-        'input[name="from_date"]').first
-    from_field.fill(from_date)
-    from_field.press('Tab')
-    shots.idle(1)
-    if to_date:
-        to_field = form.locator('[name="to_date"] input, '
-            'input[name="to_date"]').first
-        to_field.fill(to_date)
-        to_field.press('Tab')
+def set_dates(shots, from_date, to_date):
+    """Type the dates of the context form of a figures view, then reload:
+    sao searches again with the new context"""
+    for name, value in [('from_date', from_date), ('to_date', to_date)]:
+        field = shots.tab.locator(f'input[name="{name}"][type="text"]').first
+        field.click()
+        field.fill(value)
+        field.press('Tab')
+        shots.idle(1)
+    shots.toolbar('reload')
     shots.idle(2)
+
+
+def graph_shot(page, shots, name):
+    """Screenshot the tab down to the end of its graph, however tall: the
+    window is made as high as needed for the shot"""
+    graph = shots.tab.locator('.graph svg').first
+    graph.wait_for(state='visible')
+    bottom = graph.bounding_box()['y'] + graph.bounding_box()['height']
+    height = max(int(bottom) + 16, VIEWPORT['height'])
+    page.set_viewport_size({'width': VIEWPORT['width'], 'height': height})
+    shots.idle(1.5)
+    graph = shots.tab.locator('.graph svg').first
+    box = graph.bounding_box()
+    shots.shot(name, clip={'x': 0, 'y': 0, 'width': VIEWPORT['width'],
+            'height': box['y'] + box['height'] + 12})
+    page.set_viewport_size(VIEWPORT)
+    shots.idle(1)
 
 
 def render_xlsx(xlsx, shots):
@@ -366,6 +394,9 @@ def main(argv=None):
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix='reform-shots-'))
+
+    if args.web_root and (args.web_root / 'index.html').exists():
+        common.SAO_ROOT = args.web_root
 
     def demo():
         return survey_demo(args.venv, args.keep, args.dossiers)

@@ -57,7 +57,9 @@ FORMULAS = [
     # the host's
     ("Total points",
         "The sum of the points of the leaf criteria (criteria without "
-        "sub-criteria); a line without points counts 0."),
+        "sub-criteria); a line without points counts 0. Until the "
+        "scorecard is appraised, its appraised total is provisional: a line "
+        "not appraised yet counts its self-assessed points."),
     ("Classification",
         "The label of the highest threshold whose minimum points do not "
         "exceed the appraised total; only appraised or published scorecards "
@@ -213,7 +215,12 @@ class SurveyExportTestCase(SurveyWorldMixin, unittest.TestCase):
                     ('1.2', "Satisfaction"), ('1.3', "=766"),
                     ('1.4', "SIPAS")]
                 for label in SURVEY_HEADERS])
-        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        # Appraised, not published: provisional, said in the header of the
+        # total, in the title of its chart and in a note under the table
+        self.assertEqual(header[4], "Appraised Total (provisional)")
+        self.assertTrue(ws['A6'].value.startswith(
+                "Provisional: the period is not published yet."))
+        rows = list(ws.iter_rows(min_row=2, max_row=4, values_only=True))
         self.assertEqual(
             [(row[1], D(str(row[4])), list(row[7:])) for row in rows],
             [(code, total, figures) for (code, figures), total
@@ -225,7 +232,7 @@ class SurveyExportTestCase(SurveyWorldMixin, unittest.TestCase):
         # The overall satisfaction is charted: column L
         self.assertEqual(
             [chart_title(chart) for chart in ws._charts],
-            ["Appraised total by agency",
+            ["Appraised total by agency (provisional)",
                 "1.2 Satisfaction: rate by agency"])
         self.assertEqual(
             [s.val.numRef.f for s in ws._charts[1].series],

@@ -7,11 +7,15 @@ exclusions by an evaluator, snapshot attribution and period bounds, and the
 evaluators' views, which must give the same figures as period_figures."""
 import datetime as dt
 import unittest
+from xml.etree import ElementTree
 
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
 
+from ..report_figures import short_name
+from ..statistics import month_starts
 from .tools import SurveyWorldMixin
 
 # Local dates: the period is March 2025; 07:00 local is 00:00 UTC
@@ -401,3 +405,177 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertEqual(
             dict(fb.ratings['overall', 'overall']), {3: 1})
         self.assertEqual(second.state, 'open')
+
+
+class PlainFunctionsTestCase(unittest.TestCase):
+    "The helpers of the evaluators' views, without a database"
+
+    def test_month_starts(self):
+        self.assertEqual(
+            month_starts(dt.date(2024, 11, 15), dt.date(2025, 2, 3)),
+            [dt.date(2024, 11, 1), dt.date(2024, 12, 1),
+                dt.date(2025, 1, 1), dt.date(2025, 2, 1)])
+        self.assertEqual(
+            month_starts(dt.date(2025, 1, 31), dt.date(2025, 1, 31)),
+            [dt.date(2025, 1, 1)])
+
+    def test_short_name(self):
+        for name, code, label in [
+                ("Ủy ban nhân dân phường La Gi", 'H15.50.04',
+                    "UBND phường La Gi [H15.50.04]"),
+                ("Trung tâm Hành chính công tỉnh Bình Thuận", 'H15.01',
+                    "TTHCC tỉnh Bình Thuận [H15.01]"),
+                ("Trung tâm Phục vụ hành chính công tỉnh Lâm Đồng", None,
+                    "TTPVHCC tỉnh Lâm Đồng"),
+                ("Sở Tư pháp", 'H15.03', "Sở Tư pháp [H15.03]"),
+                ]:
+            self.assertEqual(short_name(name, code), label)
+
+
+class FigureViewsTestCase(SurveyWorldMixin, unittest.TestCase):
+    "The graphs and the months of the evaluators' views"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('public_satisfaction')
+
+    def world(self):
+        Configuration = Pool().get('satisfaction.configuration')
+        Configuration.write([Configuration(1)], {
+                'device_limit': 0, 'print_seconds': 0, 'min_seconds': 0})
+        return super().world()
+
+    def months(self, start, end):
+        "[(month, eligible, answered, satisfied, rated)] of the month view"
+        ByMonth = Pool().get('satisfaction.report.month')
+        with Transaction().set_context(from_date=start, to_date=end):
+            return [(r.month, r.eligible, r.answered, r.satisfied, r.rated)
+                for r in ByMonth.search([])]
+
+    @with_transaction()
+    def test_months_cut_at_local_midnight(self):
+        """An answer returned at 00:30 local time on 01/04 belongs to April,
+        as in the period of April; one at 23:59 on 31/03 to March"""
+        a, _, procedure, party = self.world()
+        # Viet Nam, UTC+7: local = UTC + 7 hours
+        for returned, overall in [
+                (dt.datetime(2025, 3, 31, 16, 59), 5),  # 31/03 23:59
+                (dt.datetime(2025, 3, 31, 17, 30), 4),  # 01/04 00:30
+                (dt.datetime(2025, 4, 30, 16, 59), 2),  # 30/04 23:59
+                (dt.datetime(2025, 4, 30, 17, 0), 1),   # 01/05 00:00
+                ]:
+            _, invitation = self.returned(a, procedure, party, returned)
+            self.answer(invitation, overall)
+        # March: the 5; April: the 4 (satisfied) and the 2; May: the 1
+        self.assertEqual(
+            self.months(dt.date(2025, 3, 1), dt.date(2025, 5, 31)), [
+                (dt.date(2025, 3, 1), 1, 1, 1, 1),
+                (dt.date(2025, 4, 1), 2, 2, 1, 2),
+                (dt.date(2025, 5, 1), 1, 1, 0, 1),
+                ])
+        # The month of April holds what the dates of April hold
+        self.assertEqual(
+            self.months(dt.date(2025, 4, 1), dt.date(2025, 4, 30)),
+            [(dt.date(2025, 4, 1), 2, 2, 1, 2)])
+        # Without dates: every result, by month
+        ByMonth = Pool().get('satisfaction.report.month')
+        self.assertEqual(
+            [(r.month, r.answered) for r in ByMonth.search([])],
+            [(dt.date(2025, 3, 1), 1), (dt.date(2025, 4, 1), 2),
+                (dt.date(2025, 5, 1), 1)])
+
+    @with_transaction()
+    def test_months_in_a_timezone_with_summer_time(self):
+        """The offset of the zone is that of each month's first instant:
+        Paris is UTC+1 on 01/03/2025 and UTC+2 (summer time since 30/03)
+        on 01/04/2025"""
+        pool = Pool()
+        Configuration = pool.get('one_stop.configuration')
+        Configuration.write([Configuration(1)], {'timezone': 'Europe/Paris'})
+        a, _, procedure, party = self.world()
+        for returned, overall in [
+                (dt.datetime(2025, 2, 28, 23, 30), 5),  # 01/03 00:30 CET
+                (dt.datetime(2025, 3, 31, 21, 59), 4),  # 31/03 23:59 CEST
+                (dt.datetime(2025, 3, 31, 22, 30), 1),  # 01/04 00:30 CEST
+                ]:
+            _, invitation = self.returned(a, procedure, party, returned)
+            self.answer(invitation, overall)
+        # With the offset of 01/03 (+1) the third would be 31/03 23:30
+        self.assertEqual(
+            self.months(dt.date(2025, 3, 1), dt.date(2025, 4, 30)), [
+                (dt.date(2025, 3, 1), 2, 2, 2, 2),
+                (dt.date(2025, 4, 1), 1, 1, 0, 1),
+                ])
+
+    @with_transaction()
+    def test_graphs_by_agency(self):
+        """Each graph by agency draws percentages in horizontal bars, sorted
+        by its figure (best at the top, agencies without a figure last) and
+        labelled by the short name and code of the agency"""
+        pool = Pool()
+        Agency = pool.get('one_stop.agency')
+        ByAgency = pool.get('satisfaction.report.agency')
+        Action = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        Invitation = pool.get('satisfaction.invitation')
+        a, b, procedure, party = self.world()
+        c, = Agency.create([{
+                    'name': "Ủy ban nhân dân phường La Gi",
+                    'code': 'H15.50.04'}])
+        # A: 2 results, 1 answered 5 → coverage 50 %, satisfaction 100 %
+        # B: 4 results, answered 5, 4, 2, 1 declined → coverage 75 %,
+        #    satisfaction 2 of 3 = 66.7 %
+        # C: 1 result, not answered → coverage 0 %, no satisfaction
+        for agency, answers in [
+                (a, [5, None]), (b, [5, 4, 2, 'declined']), (c, [None])]:
+            for overall in answers:
+                _, invitation = self.returned(
+                    agency, procedure, party, dt.datetime(2025, 3, 10, 3))
+                if overall == 'declined':
+                    Invitation.decline([invitation])
+                elif overall:
+                    self.answer(invitation, overall)
+
+        def graph(xml_id):
+            action = Action(ModelData.get_id('public_satisfaction', xml_id))
+            (view_id, view_type), _ = action.views
+            self.assertEqual(view_type, 'graph')
+            arch = ElementTree.fromstring(
+                ByAgency.fields_view_get(view_id)['arch'])
+            order = PYSONDecoder().decode(action.pyson_order)
+            return (arch.get('type'),
+                [f.get('name') for f in arch.find('x')],
+                [f.get('name') for f in arch.find('y')],
+                order)
+
+        self.assertEqual(graph('act_report_agency_satisfaction'), (
+                'hbar', ['agency_label'], ['satisfaction_percent'],
+                [['satisfaction', 'DESC NULLS LAST'], ['agency', 'ASC']]))
+        self.assertEqual(graph('act_report_agency_coverage'), (
+                'hbar', ['agency_label'],
+                ['coverage_percent', 'required_rate_percent'],
+                [['coverage', 'DESC NULLS LAST'], ['agency', 'ASC']]))
+
+        with Transaction().set_context(
+                from_date=dt.date(2025, 3, 1), to_date=dt.date(2025, 3, 31),
+                required_rate=0.5):
+            by_satisfaction = ByAgency.search([], order=[
+                    ('satisfaction', 'DESC NULLS LAST'), ('agency', 'ASC')])
+            self.assertEqual(
+                [(r.agency_label, r.satisfaction_percent)
+                    for r in by_satisfaction],
+                [("A [H15.71]", 100.0), ("B [H15.72]", 66.7),
+                    ("UBND phường La Gi [H15.50.04]", None)])
+            by_coverage = ByAgency.search([], order=[
+                    ('coverage_percent', 'DESC NULLS LAST'),
+                    ('agency', 'ASC')])
+            self.assertEqual(
+                [(r.agency.code, r.coverage_percent, r.required_rate_percent)
+                    for r in by_coverage],
+                [('H15.72', 75.0, 50.0), ('H15.71', 50.0, 50.0),
+                    ('H15.50.04', 0.0, 50.0)])
+            # The other way round, the agency without a figure still last
+            self.assertEqual(
+                [r.agency.code for r in ByAgency.search([], order=[
+                            ('satisfaction', 'ASC NULLS LAST')])],
+                ['H15.72', 'H15.71', 'H15.50.04'])

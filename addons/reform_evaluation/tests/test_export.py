@@ -188,6 +188,9 @@ class ExportTestCase(unittest.TestCase):
                 for rank, code, name, self_total, total, label
                 in expected_ranking()])
         self.assertEqual([r[0] for r in rows], [1, 1, 3])
+        # Published: final, no note under the table
+        self.assertEqual(ws.max_row, 4)
+        self.assertFalse(ws['E2'].font.i)
         self.assertEqual(ws['D2'].number_format, '0.00')
         self.assertEqual(ws['E4'].number_format, '0.00')
         self.assertEqual(ws.freeze_panes, 'D2')
@@ -226,7 +229,10 @@ class ExportTestCase(unittest.TestCase):
                 "Ranking", None, "Criteria and maximum points"])
         self.assertEqual(methods['B16'].value, (
                 "The sum of the points of the leaf criteria (criteria "
-                "without sub-criteria); a line without points counts 0."))
+                "without sub-criteria); a line without points counts 0. "
+                "Until the scorecard is appraised, its appraised total is "
+                "provisional: a line not appraised yet counts its "
+                "self-assessed points."))
         # The criteria table: the five columns of the host
         self.assertEqual(find_row(methods, "Code", column=2), (
                 "Criterion", "Code", "Parent Criterion", "Maximum Points",
@@ -263,6 +269,9 @@ class ExportTestCase(unittest.TestCase):
                 ])
         self.assertEqual(
             find_row(sheet, '1.1')[8], "'+1 thẩm định")
+        self.assertEqual(
+            find_row(sheet, "Result Status")[2], "Final (published)")
+        self.assertEqual(find_row(sheet, "Appraised Total")[2], 75.25)
         self.assertEqual(sheet.cell(start + 2, 6).number_format, '0.00')
 
     @with_transaction()
@@ -399,13 +408,19 @@ def plain_data():
         'scorecards': [
             {'agency_code': 'H15.02', 'agency_name': "Sở B",
                 'state_string': "Dự thảo", 'self_total': Decimal(3),
-                'appraised_total': Decimal(3), 'classification': None,
+                'appraised_total': Decimal(3),
+                'total_status': 'not_appraised',
+                'total_status_string': "Tạm tính (chưa thẩm định)",
+                'classification': None,
                 'rank': None, 'bonus': None, 'lines': {
                     '1.1': line(0, measure=Decimal('0.6'), flag="Đã xem"),
                     '1.2': line(3, measure=None, count=0)}},
             {'agency_code': 'H15.01', 'agency_name': "Sở A",
                 'state_string': "Đã thẩm định", 'self_total': Decimal(18),
-                'appraised_total': Decimal(18), 'classification': "Đạt",
+                'appraised_total': Decimal(18),
+                'total_status': 'not_published',
+                'total_status_string': "Tạm tính (chưa công bố)",
+                'classification': "Đạt",
                 'rank': 1, 'bonus': Decimal('1.5'), 'lines': {
                     '1.1': line(12, measure=Decimal('0.85'), flag=None),
                     '1.2': line(6, measure=None, flag="=thấp", count=12)}},
@@ -460,9 +475,11 @@ class ExportBuilderTestCase(unittest.TestCase):
                 "<sheet_ranking>", "<sheet_methods>", 'H15.01', 'H15.02'])
         ws = workbook["<sheet_ranking>"]
         header = [c.value for c in ws[1]]
+        # The period is open: the totals and ranks are provisional
         self.assertEqual(header[:7], [
                 "<rank>", "<agency_code>", "<agency_name>", "<self_total>",
-                "<appraised_total>", "<classification>", "<state>"])
+                "<appraised_total> (<provisional>)", "<classification>",
+                "<state>"])
         # The scorecard's columns, then per criterion in the criteria's
         # order, each with its columns in their order
         self.assertEqual(header[7:], [
@@ -479,11 +496,19 @@ class ExportBuilderTestCase(unittest.TestCase):
             [ws.cell(2, col).number_format for col in range(8, 14)],
             ['0.00', '0.0%', 'General', '0.0%', 'General', '0'])
         self.assertEqual(ws.auto_filter.ref, 'A1:M3')
+        # The total of H15.02, not appraised, in grey italics; the note
+        # one row under the table
+        self.assertFalse(ws['E2'].font.i)
+        self.assertEqual(
+            (ws['E3'].font.i, ws['E3'].font.color.rgb), (True, 'FF7F7F7F'))
+        self.assertEqual(ws['A4'].value, None)
+        self.assertEqual(ws['A5'].value, "<provisional_note>")
+        self.assertIn('A5:G5', [str(r) for r in ws.merged_cells.ranges])
         # The chart of the first criterion of the preference with values:
         # 1.2 has none, 1.1 is charted (column I)
         self.assertEqual(
             [chart_title(c) for c in ws._charts],
-            ["<chart_appraised>", "1.1 Đo theo cơ quan"])
+            ["<chart_appraised> (<provisional>)", "1.1 Đo theo cơ quan"])
         self.assertEqual(
             [s.val.numRef.f for s in ws._charts[1].series],
             ["'<sheet_ranking>'!$I$2:$I$3"])
@@ -493,6 +518,19 @@ class ExportBuilderTestCase(unittest.TestCase):
             io.BytesIO(build_workbook(plain_data())))
         sheet = workbook['H15.01']
         self.assertEqual(sheet['A1'].value, "<scorecard_title> Sở A [H15.01]")
+        self.assertEqual(find_row(sheet, "<total_status>")[2],
+            "Tạm tính (chưa công bố)")
+        self.assertEqual(
+            find_row(sheet, "<appraised_total> (<provisional>)")[2], 18)
+        # H15.02 is not appraised: its totals in grey italics
+        draft = workbook['H15.02']
+        total = next(row[2] for row in draft.iter_rows()
+            if row[0].value == "<appraised_total> (<provisional>)")
+        self.assertTrue(total.font.i)
+        last = next(row[5] for row in draft.iter_rows()
+            if row[0].value == "<total>")
+        self.assertEqual((last.value, last.font.i, last.font.b),
+            (3, True, True))
         header = find_row(sheet, "<code>")
         # The per-criterion columns, filled on the rows of their criteria
         self.assertEqual(header[9:], ("Đo", "Cờ", "Số"))

@@ -143,6 +143,151 @@ class ReformEvaluationTestCase(ModuleTestCase):
         self.assertIsNone(scorecard.classification)
         self.assertIsNone(scorecard.rank)
 
+    def _scorecard(self, period, code, self_points, appraised_points,
+            state='draft'):
+        """A scorecard of a new agency code with the points of the leaves
+        1.1, 1.2.a, 1.2.b and 2 (None: not entered), moved to state"""
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        Line = pool.get('reform.scorecard.line')
+        scorecard, = Scorecard.create([{
+                    'period': period.id, 'agency': self._agency(code).id}])
+        Scorecard.create_lines([scorecard])
+        lines = {line.criterion.code: line for line in scorecard.lines}
+        for code_, self_, appraised in zip(
+                ['1.1', '1.2.a', '1.2.b', '2'], self_points,
+                appraised_points):
+            Line.write([lines[code_]], {
+                    'self_points': (
+                        Decimal(self_) if self_ is not None else None),
+                    'appraised_points': (
+                        Decimal(appraised) if appraised is not None
+                        else None),
+                    })
+        if state in {'self_assessed', 'appraised'}:
+            Scorecard.submit([scorecard])
+        if state == 'appraised':
+            Scorecard.appraise([scorecard])
+        return Scorecard(scorecard.id)
+
+    @with_transaction()
+    def test_scorecards_listed_by_rank(self):
+        """Best first within a period, ties by agency code, the scorecards
+        not appraised yet last; whatever the self-assessed points"""
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        Period = pool.get('reform.period')
+        period = self._period()
+        self._criteria(period)
+        full = ['20', '25', '15', '40']
+        # Appraised totals: H15.05 20 + 25 + 15 + 20 = 80; H15.04 20 + 25
+        # + 15 + 18.98 = 78.98; H15.02 17.75 + 24.39 + 13.94 + 22.9 =
+        # 78.98 too (added as floats, in any order, 78.97999…: SQLite must
+        # round before ranking); H15.01 self-assessed with 100 points and
+        # H15.03 a draft with 99 appraised: not ranked
+        self._scorecard(period, 'H15.04', full,
+            ['20', '25', '15', '18.98'], 'appraised')
+        self._scorecard(period, 'H15.01', full, [None] * 4, 'self_assessed')
+        self._scorecard(period, 'H15.05', full,
+            ['20', '25', '15', '20'], 'appraised')
+        self._scorecard(period, 'H15.03', full, ['20', '25', '15', '39'])
+        self._scorecard(period, 'H15.02', full,
+            ['17.75', '24.39', '13.94', '22.9'], 'appraised')
+        # A later period, listed first (by period, newest first): its
+        # only appraised scorecard ranks 1 there
+        later = self._period('2025', start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2025, 12, 31))
+        self._criteria(later)
+        later_card = self._scorecard(later, 'H15.09', full,
+            ['1', '1', '1', '1'], 'appraised')
+
+        expected = [
+            ('2024', 'H15.05', 1, Decimal(80)),
+            ('2024', 'H15.02', 2, Decimal('78.98')),
+            ('2024', 'H15.04', 2, Decimal('78.98')),
+            ('2024', 'H15.01', None, Decimal(100)),
+            ('2024', 'H15.03', None, Decimal(99)),
+            ]
+        self.assertEqual(
+            [(s.period.code, s.agency.code, s.rank, s.appraised_total)
+                for s in Scorecard.search([('period', '=', period.id)])],
+            expected)
+        self.assertEqual(
+            [s.agency.code for s in Scorecard.search([])],
+            ['H15.09'] + [code for _, code, _, _ in expected])
+        self.assertEqual(later_card.rank, 1)
+        # The scorecards of the period's form, in the same order
+        self.assertEqual(
+            [s.agency.code for s in Period(period.id).scorecards],
+            [code for _, code, _, _ in expected])
+        # The rank column sorts both ways, the unranked last
+        self.assertEqual(
+            [s.agency.code for s in Scorecard.search(
+                    [('period', '=', period.id)],
+                    order=[('rank', 'DESC NULLS LAST'),
+                        ('agency', 'ASC')])],
+            ['H15.02', 'H15.04', 'H15.05', 'H15.01', 'H15.03'])
+
+    @with_transaction()
+    def test_provisional_totals(self):
+        """Before the appraisal the appraised total takes the self-assessed
+        points of the lines not appraised yet and says it is provisional;
+        the ranking stays provisional until the period is published"""
+        pool = Pool()
+        Scorecard = pool.get('reform.scorecard')
+        Line = pool.get('reform.scorecard.line')
+        Period = pool.get('reform.period')
+        period = self._period()
+        self._criteria(period)
+        Period.load_default_thresholds([period])
+        # Self-assessed 20 + 25 + 14 + 24.5 = 83.5; only 1.2.b appraised
+        # (6): provisional appraised total 20 + 25 + 6 + 24.5 = 75.5
+        scorecard = self._scorecard(period, 'H15.01',
+            ['20', '25', '14', '24.5'], [None, None, '6', None],
+            'self_assessed')
+        self.assertEqual(scorecard.self_total, Decimal('83.5'))
+        self.assertEqual(scorecard.appraised_total, Decimal('75.5'))
+        self.assertEqual(scorecard.total_status, 'not_appraised')
+        self.assertEqual(
+            scorecard.total_status_string, "Provisional (not appraised)")
+        self.assertIsNone(scorecard.classification)
+        self.assertIsNone(scorecard.rank)
+
+        # Appraised: 18 + 20 + 6 + 24.5 = 68.5, "Fair", not published yet
+        lines = {line.criterion.code: line for line in scorecard.lines}
+        Line.write([lines['1.1']], {'appraised_points': Decimal(18)})
+        Line.write([lines['1.2.a']], {'appraised_points': Decimal(20)})
+        Line.write([lines['2']], {'appraised_points': Decimal('24.5')})
+        Scorecard.appraise([scorecard])
+        scorecard = Scorecard(scorecard.id)
+        self.assertEqual(scorecard.appraised_total, Decimal('68.5'))
+        self.assertEqual(
+            (scorecard.total_status, scorecard.total_status_string),
+            ('not_published', "Provisional (not published)"))
+        self.assertEqual(scorecard.classification.label, "Fair")
+        self.assertEqual(scorecard.rank, 1)
+
+        Period.open([period])
+        Period.publish([period])
+        scorecard = Scorecard(scorecard.id)
+        self.assertEqual(
+            (scorecard.total_status, scorecard.total_status_string),
+            ('final', "Final (published)"))
+        self.assertEqual(scorecard.appraised_total, Decimal('68.5'))
+
+        # Reset to draft, an appraised scorecard keeps its appraised points
+        # and is provisional again
+        other_period = self._period('2025', start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2025, 12, 31))
+        self._criteria(other_period)
+        other = self._scorecard(other_period, 'H15.02',
+            ['20', '25', '15', '40'], ['10', '10', '10', '10'], 'appraised')
+        Scorecard.draft([other])
+        other = Scorecard(other.id)
+        self.assertEqual(
+            (other.total_status, other.appraised_total, other.rank),
+            ('not_appraised', Decimal(40), None))
+
     @with_transaction()
     def test_compute_does_nothing_in_host(self):
         pool = Pool()

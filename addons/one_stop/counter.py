@@ -21,6 +21,11 @@ class Counter(DeactivableMixin, ModelSQL, ModelView):
             ('result', "Result Return Counter"),
             ('post_office', "Post Office Result Counter"),
             ], "Kind", required=True, sort=False)
+    direct_print = fields.Boolean(
+        "Direct Printing",
+        help="The browsers of this counter print without asking (Chromium "
+        "started with --kiosk-printing): the page of a receipt closes "
+        "itself once sent to the printer.")
     networks = fields.Text(
         "Network Ranges",
         help="Network ranges (CIDR) of the counter's own devices, "

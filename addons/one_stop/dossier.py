@@ -6,19 +6,34 @@ from collections import defaultdict
 from functools import wraps
 
 from trytond import backend
+from sql import Literal, Null
+from sql.operators import Or
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .codes import format_dossier_code
 from .exceptions import TransitionError
-from .localtime import local_date
+from .localtime import format_dmy, format_dmy_hm, local_date, to_local, utcnow
+from .localtime import utc_bounds
 from .workdays import timeliness
 
 OPEN_STATES = ['received', 'processing', 'supplement_requested']
+# the context key, never accepted over RPC (trytond drops the keys that
+# start with "_"), under which correct_received_date writes the date
+_CORRECTION = '_one_stop_received_correction'
+DATE_ANOMALIES = [
+    (None, ""),
+    ('future', "Received in the Future"),
+    ('before_agency', "Received Before the Agency Existed"),
+    ('after_agency', "Received After the Agency Closed"),
+    ('order', "Dates Out of Order"),
+    ]
 STATES = [
     ('received', "Received"),
     ('supplement_requested', "Supplement Requested"),
@@ -96,7 +111,9 @@ class Dossier(Workflow, ModelSQL, ModelView):
                     'withdrawn']),
             })
     received_date = fields.DateTime(
-        "Received", required=True, states=_states_received)
+        "Received", required=True, readonly=True,
+        help="Set by the server when the dossier is saved; a supervisor may "
+        "correct it, with a reason, within the same day.")
     received_by = fields.Many2One(
         'res.user', "Receiving Clerk", readonly=True, ondelete='RESTRICT')
     appointment_date = fields.Date(
@@ -125,8 +142,17 @@ class Dossier(Workflow, ModelSQL, ModelView):
         "withdrawn; required for these steps.")
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     events = fields.One2Many(
         'one_stop.dossier.event', 'dossier', "History", readonly=True)
+    immediate_result = fields.Function(
+        fields.Boolean("Immediate Result"),
+        'on_change_with_immediate_result')
+    date_anomaly = fields.Function(fields.Selection(
+            DATE_ANOMALIES, "Date Anomaly", sort=False,
+            help="A date that cannot be true: kept as it is, listed for "
+            "the supervisors."),
+        'get_date_anomaly', searcher='search_date_anomaly')
 
     @classmethod
     def __setup__(cls):
@@ -177,9 +203,11 @@ class Dossier(Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 'mark_ready': {
-                    'invisible': ~Eval('state').in_(
-                        ['received', 'processing']),
-                    'depends': ['state'],
+                    # at reception only for a result given on the spot
+                    'invisible': ~((Eval('state') == 'processing')
+                        | ((Eval('state') == 'received')
+                            & Eval('immediate_result', False))),
+                    'depends': ['state', 'immediate_result'],
                     },
                 'return_result': {
                     'invisible': Eval('state') != 'ready',
@@ -191,6 +219,10 @@ class Dossier(Workflow, ModelSQL, ModelView):
                     },
                 'withdraw': {
                     'invisible': ~Eval('state').in_(OPEN_STATES),
+                    'depends': ['state'],
+                    },
+                'print_intake_receipt': {
+                    'invisible': Eval('state').in_(['rejected', 'withdrawn']),
                     'depends': ['state'],
                     },
                 })
@@ -206,10 +238,6 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_return_method():
         return 'counter'
-
-    @staticmethod
-    def default_received_date():
-        return dt.datetime.now().replace(microsecond=0)
 
     @classmethod
     def default_agency(cls):
@@ -236,6 +264,10 @@ class Dossier(Workflow, ModelSQL, ModelView):
         if self.counter and self.counter.agency != self.agency:
             self.counter = None
 
+    @fields.depends('procedure')
+    def on_change_with_immediate_result(self, name=None):
+        return bool(self.procedure and self.procedure.immediate_result)
+
     @fields.depends('channel', 'return_method')
     def on_change_channel(self):
         if self.channel == 'postal':
@@ -260,13 +292,41 @@ class Dossier(Workflow, ModelSQL, ModelView):
     def check_agency_valid(self):
         "Refuse a reception by an agency that does not receive on that day"
         day = self.received_local_date
-        if not self.agency.is_valid_on(day):
-            successor = self.agency.current_successor(day)
+        agency = self.agency
+        if agency.start_date and day < agency.start_date:
+            raise ValidationError(gettext(
+                    'one_stop.msg_dossier_before_agency_start',
+                    agency=agency.rec_name,
+                    date=format_dmy(day),
+                    start=format_dmy(agency.start_date)))
+        if not agency.is_valid_on(day):
+            successor = agency.current_successor(day)
             raise ValidationError(gettext(
                     'one_stop.msg_dossier_agency_not_valid',
-                    agency=self.agency.rec_name,
+                    agency=agency.rec_name,
                     successor=(successor.rec_name
-                        if successor != self.agency else '-')))
+                        if successor != agency else '-')))
+
+    @classmethod
+    def may_enter_received_date(cls):
+        """The root user (imports of history) and the supervisors may give
+        the received time; for the others the server sets it"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        if not Transaction().user:
+            return True
+        return ModelData.get_id('one_stop', 'group_one_stop_supervisor') in (
+            User.get_groups())
+
+    @classmethod
+    def check_received_not_future(cls, received_date, now, dossier=None):
+        if received_date > now:
+            local = to_local(received_date, cls.timezone())
+            raise ValidationError(gettext(
+                    'one_stop.msg_dossier_received_future',
+                    date=format_dmy_hm(local),
+                    dossier=dossier.rec_name if dossier else '-'))
 
     def compute_appointment_date(self):
         pool = Pool()
@@ -285,13 +345,25 @@ class Dossier(Workflow, ModelSQL, ModelView):
     def create(cls, vlist):
         timezone = cls.timezone()
         user = Transaction().user
+        now = utcnow()
+        may_enter = cls.may_enter_received_date()
         vlist = [v.copy() for v in vlist]
+        entered = []
         for values in vlist:
             values.setdefault('state', cls.default_state())
             if values['state'] != 'received':
                 raise AccessError(gettext(
                         'one_stop.msg_dossier_create_received'))
             values['received_by'] = user or None
+            # The time of receipt is the server's, not the client's (nor the
+            # time the blank form was opened).
+            given = values.get('received_date') if may_enter else None
+            if given:
+                cls.check_received_not_future(given, now)
+                entered.append(given != now)
+            else:
+                values['received_date'] = now
+                entered.append(False)
             for name in ['code', 'appointment_date', 'ready_date',
                     'returned_date', 'returned_by', 'timeliness',
                     'supplement_requested_date']:
@@ -322,7 +394,11 @@ class Dossier(Workflow, ModelSQL, ModelView):
                             }))
         if to_write:
             super().write(*to_write)
-        cls.log_event(dossiers, None, 'received')
+        notes = {
+            d.id: gettext('one_stop.msg_dossier_received_date_entered',
+                date=format_dmy_hm(to_local(d.received_date, timezone)))
+            for d, by_hand in zip(dossiers, entered) if by_hand}
+        cls.log_event(dossiers, None, 'received', reasons=notes)
         return dossiers
 
     @classmethod
@@ -348,8 +424,12 @@ class Dossier(Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'one_stop.msg_dossier_field_readonly',
                             field=getattr(cls, name).string))
-            # The code carries the agency and the day of receipt
-            for name in ['agency', 'received_date']:
+            # The code carries the agency and the day of receipt; only
+            # correct_received_date changes the time, within the day
+            fixed = ['agency']
+            if not Transaction().context.get(_CORRECTION):
+                fixed.append('received_date')
+            for name in fixed:
                 for dossier in dossiers if name in values else []:
                     value = getattr(dossier, name)
                     if getattr(value, 'id', value) != values[name]:
@@ -388,22 +468,30 @@ class Dossier(Workflow, ModelSQL, ModelView):
         default = {} if default is None else default.copy()
         default.setdefault('events')
         default.setdefault('reason')
-        default.setdefault('received_date', cls.default_received_date())
+        # received now, by whoever copies
+        default.setdefault('received_date')
         return super().copy(dossiers, default=default)
 
     @classmethod
-    def log_event(cls, dossiers, from_state, to_state):
+    def log_event(cls, dossiers, from_state, to_state, reasons=None,
+            **values):
+        """Write the event of dossiers in their history; reasons: the text
+        of the event by dossier id (default: the reason of the steps that
+        need one), values: the other fields of the events"""
         pool = Pool()
         Event = pool.get('one_stop.dossier.event')
-        now = dt.datetime.now()
+        now = utcnow()
         user = Transaction().user or None
+
+        def reason(dossier):
+            if reasons is not None and dossier.id in reasons:
+                return reasons[dossier.id]
+            if to_state in {'supplement_requested', 'rejected', 'withdrawn'}:
+                return dossier.reason
         with without_check_access():
             Event.save([Event(
                         dossier=d, from_state=from_state, to_state=to_state,
-                        date=now, user=user,
-                        reason=d.reason if to_state in {
-                            'supplement_requested', 'rejected', 'withdrawn'}
-                        else None)
+                        date=now, user=user, reason=reason(d), **values)
                     for d in dossiers])
 
     @classmethod
@@ -431,6 +519,13 @@ class Dossier(Workflow, ModelSQL, ModelView):
                         dossier=dossier.rec_name,
                         from_state=cls._state_label(dossier.state),
                         to_state=cls._state_label(to_state)))
+            # only a result given on the spot skips the processing
+            if (to_state == 'ready' and dossier.state == 'received'
+                    and not dossier.procedure.immediate_result):
+                raise TransitionError(gettext(
+                        'one_stop.msg_dossier_ready_needs_processing',
+                        dossier=dossier.rec_name,
+                        procedure=dossier.procedure.rec_name))
 
     @classmethod
     def log_transition(cls, dossiers, to_state):
@@ -453,7 +548,7 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @transition('supplement_requested', reason=True)
     def request_supplement(cls, dossiers):
         cls.write(dossiers, {
-                'supplement_requested_date': dt.datetime.now(),
+                'supplement_requested_date': utcnow(),
                 })
 
     @classmethod
@@ -479,7 +574,7 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @transition('ready')
     def mark_ready(cls, dossiers):
-        now = dt.datetime.now()
+        now = utcnow()
         today = local_date(now, cls.timezone())
         for dossier in dossiers:
             dossier.ready_date = now
@@ -492,7 +587,7 @@ class Dossier(Workflow, ModelSQL, ModelView):
     def return_result(cls, dossiers):
         "Hand the result over to the citizen (or post it)"
         cls.write(dossiers, {
-                'returned_date': dt.datetime.now(),
+                'returned_date': utcnow(),
                 'returned_by': Transaction().user or None,
                 })
 
@@ -509,6 +604,153 @@ class Dossier(Workflow, ModelSQL, ModelView):
         pass
 
 
+    @classmethod
+    @ModelView.button
+    def print_intake_receipt(cls, dossiers):
+        "The intake receipt (Form 01), opened ready to print"
+        pool = Pool()
+        Printout = pool.get('one_stop.printout')
+        return Printout.open_report(
+            'one_stop', 'report_intake_receipt', dossiers)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        "By code, or by the applicant's name, CCCD, passport or phone"
+        _, operator, value, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('code', operator, value, *extra),
+            ('applicant.rec_name', operator, value, *extra),
+            ]
+
+    # ------------------------------------------------ received time
+    @classmethod
+    def correct_received_date(cls, dossiers, received_date, reason):
+        """Correct the received time of dossiers to received_date (naive
+        UTC), for reason; supervisors only, written in the history.
+
+        The time stays within the local day of the code (YYMMDD is the day
+        of receipt and the number is that day's), never in the future, nor
+        before the agency existed, nor after the dossier's later steps."""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        if Transaction().user and ModelData.get_id(
+                'one_stop', 'group_one_stop_supervisor') not in (
+                User.get_groups()):
+            raise AccessError(gettext(
+                    'one_stop.msg_dossier_correction_supervisor'))
+        reason = (reason or '').strip()
+        timezone = cls.timezone()
+        now = utcnow()
+        received_date = received_date.replace(microsecond=0)
+        day = local_date(received_date, timezone)
+        for dossier in dossiers:
+            if not reason:
+                raise ValidationError(gettext(
+                        'one_stop.msg_dossier_correction_reason',
+                        dossier=dossier.rec_name))
+            cls.check_received_not_future(received_date, now, dossier)
+            if day != dossier.received_local_date:
+                raise ValidationError(gettext(
+                        'one_stop.msg_dossier_correction_other_day',
+                        dossier=dossier.rec_name,
+                        day=format_dmy(dossier.received_local_date),
+                        date=format_dmy(day)))
+            later = [d for d in [dossier.supplement_requested_date,
+                    dossier.ready_date, dossier.returned_date] if d]
+            if later and received_date > min(later):
+                raise ValidationError(gettext(
+                        'one_stop.msg_dossier_correction_after_steps',
+                        dossier=dossier.rec_name,
+                        date=format_dmy_hm(to_local(min(later), timezone))))
+        for dossier in dossiers:
+            previous = dossier.received_date
+            with Transaction().set_context({_CORRECTION: True}):
+                cls.write([dossier], {'received_date': received_date})
+            dossier.check_agency_valid()
+            cls.log_event(
+                [dossier], dossier.state, dossier.state,
+                reasons={dossier.id: reason}, kind='received_date',
+                previous_date=previous, corrected_date=received_date)
+
+    # ------------------------------------------------ impossible dates
+    def get_date_anomaly(self, name):
+        received = self.received_date
+        if not received:
+            return None
+        if received > utcnow():
+            return 'future'
+        agency = self.agency
+        day = self.received_local_date
+        if agency.start_date and day < agency.start_date:
+            return 'before_agency'
+        if agency.end_date and day > agency.end_date:
+            return 'after_agency'
+        steps = [d for d in [self.ready_date, self.returned_date] if d]
+        if (any(d < received for d in steps)
+                or (self.ready_date and self.returned_date
+                    and self.returned_date < self.ready_date)):
+            return 'order'
+        return None
+
+    @classmethod
+    def _date_anomaly_conditions(cls, table):
+        "The SQL condition of each kind of anomaly on the dossier table"
+        pool = Pool()
+        Agency = pool.get('one_stop.agency')
+        timezone = cls.timezone()
+        with without_check_access():
+            agencies = Agency.search(['OR',
+                    ('start_date', '!=', None),
+                    ('end_date', '!=', None),
+                    ], order=[])
+        before, after = [Literal(False)], [Literal(False)]
+        for agency in agencies:
+            if agency.start_date:
+                start, _ = utc_bounds(
+                    agency.start_date, agency.start_date, timezone)
+                before.append(
+                    (table.agency == agency.id)
+                    & (table.received_date < start))
+            if agency.end_date:
+                _, end = utc_bounds(agency.end_date, agency.end_date, timezone)
+                after.append(
+                    (table.agency == agency.id)
+                    & (table.received_date >= end))
+        return {
+            'future': table.received_date > utcnow(),
+            'before_agency': Or(before),
+            'after_agency': Or(after),
+            'order': (
+                ((table.ready_date != Null)
+                    & (table.ready_date < table.received_date))
+                | ((table.returned_date != Null)
+                    & (table.returned_date < table.received_date))
+                | ((table.returned_date != Null) & (table.ready_date != Null)
+                    & (table.returned_date < table.ready_date))),
+            }
+
+    @classmethod
+    def search_date_anomaly(cls, name, clause):
+        _, operator, value = clause[:3]
+        table = cls.__table__()
+        conditions = cls._date_anomaly_conditions(table)
+        if value is None:
+            where = Or(list(conditions.values()))
+            wanted = operator == '!='
+        else:
+            values = value if operator.endswith('in') else [value]
+            where = Or([conditions[v] for v in values if v in conditions]
+                or [Literal(False)])
+            wanted = operator in {'=', 'in'}
+        query = table.select(table.id, where=where)
+        return [('id', 'in' if wanted else 'not in', query)]
+
+
 class DossierEvent(ModelSQL, ModelView):
     __string__ = "Dossier Event"
     __name__ = 'one_stop.dossier.event'
@@ -520,6 +762,16 @@ class DossierEvent(ModelSQL, ModelView):
     from_state = fields.Selection(
         [(None, "")] + STATES, "From", sort=False)
     to_state = fields.Selection(STATES, "To", required=True, sort=False)
+    kind = fields.Selection([
+            (None, ""),
+            ('received_date', "Received Time Corrected"),
+            ], "Correction", sort=False)
+    previous_date = fields.DateTime(
+        "Previous Received Time",
+        states={'invisible': Eval('kind') != 'received_date'})
+    corrected_date = fields.DateTime(
+        "Corrected Received Time",
+        states={'invisible': Eval('kind') != 'received_date'})
     reason = fields.Text("Reason")
 
     @classmethod
@@ -538,6 +790,46 @@ class DossierEvent(ModelSQL, ModelView):
     def delete(cls, events):
         if events:
             raise AccessError(gettext('one_stop.msg_event_readonly'))
+
+
+class CorrectReceivedDateStart(ModelView):
+    __string__ = "Correct Received Time"
+    __name__ = 'one_stop.dossier.correct_received_date.start'
+
+    dossier = fields.Many2One(
+        'one_stop.dossier', "Dossier", readonly=True)
+    previous_date = fields.DateTime("Recorded Received Time", readonly=True)
+    received_date = fields.DateTime(
+        "Correct Received Time", required=True,
+        help="Within the same day as the code; not in the future.")
+    reason = fields.Text(
+        "Reason", required=True,
+        help="Why the recorded time is wrong; kept in the history.")
+
+
+class CorrectReceivedDate(Wizard):
+    __string__ = "Correct Received Time"
+    __name__ = 'one_stop.dossier.correct_received_date'
+
+    start = StateView(
+        'one_stop.dossier.correct_received_date.start',
+        'one_stop.dossier_correct_received_date_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Correct", 'correct', 'tryton-ok', default=True),
+            ])
+    correct = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'dossier': self.record.id,
+            'previous_date': self.record.received_date,
+            'received_date': self.record.received_date,
+            }
+
+    def transition_correct(self):
+        self.model.correct_received_date(
+            [self.record], self.start.received_date, self.start.reason)
+        return 'end'
 
 
 class DossierDailyNumber(ModelSQL):

@@ -1,13 +1,22 @@
 # This file is part of the public_satisfaction module.  The COPYRIGHT file at
 # the top level of this repository contains the full copyright notices and
 # license terms.
-from trytond.model import ModelView, fields
+import datetime as dt
+
+from sql import Literal, Null
+
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import without_check_access
+from trytond.transaction import check_access, without_check_access
 
+from . import scoring
 from .eligibility import ELIGIBLE, eligibility
 from .invitation import OPEN_STATES
+from .statistics import figures_query, rating_column
+
+# the days of the supervisor's panel, today included
+SUPERVISOR_DAYS = 30
 
 OVERRIDES = [
     (None, "Follow the Rules"),
@@ -160,17 +169,18 @@ class Dossier(metaclass=PoolMeta):
 
     @classmethod
     def _result_receipt_action(cls, dossiers):
-        "The receipt's report action, in the format of the counter"
+        """What the buttons answer to print the receipt, in the format of
+        the counter: over HTTP the receipt itself, made in the button's
+        transaction and opened ready to print (one_stop.printout);
+        otherwise the report action"""
         pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Action = pool.get('ir.action')
+        Printout = pool.get('one_stop.printout')
         counter = dossiers[0].counter if dossiers else None
         if counter and counter.satisfaction_receipt == 'thermal':
             name = 'report_result_receipt_thermal'
         else:
             name = 'report_result_receipt'
-        return Action.get_action_id(
-            ModelData.get_id('public_satisfaction', name))
+        return Printout.open_report('public_satisfaction', name, dossiers)
 
     @classmethod
     @ModelView.button
@@ -209,3 +219,92 @@ class Dossier(metaclass=PoolMeta):
                 Invitation.issue(eligible)
         if len(dossiers) == 1 and eligible:
             return cls._result_receipt_action(dossiers)
+
+
+class SupervisorSatisfaction(ModelSQL, ModelView):
+    """The satisfaction of each agency of the supervisor over the last
+    SUPERVISOR_DAYS days: the panel of the plugin in the host's
+    supervisor's dashboard"""
+    __string__ = "Satisfaction of the Last 30 Days"
+    __name__ = 'satisfaction.supervisor.agency'
+
+    agency = fields.Many2One('one_stop.agency', "Agency", readonly=True)
+    eligible = fields.Integer("Invited", readonly=True)
+    answered = fields.Integer("Answered", readonly=True)
+    declined = fields.Integer("Declined", readonly=True)
+    satisfied = fields.Integer(
+        "Satisfied", readonly=True,
+        help="Overall ratings of 4 or 5.")
+    rated = fields.Integer(
+        "Rated", readonly=True,
+        help="Overall ratings from 1 to 5 (not applicable left out).")
+    unhappy = fields.Integer(
+        "Unhappy", readonly=True, help="Overall ratings of 1 or 2.")
+    coverage = fields.Function(
+        fields.Float("Coverage (%)", digits=(3, 1)), 'get_percent')
+    satisfaction = fields.Function(
+        fields.Float("Satisfaction (%)", digits=(3, 1)), 'get_percent')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('answered', 'DESC'), ('agency', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        today = Dossier.today()
+        start = today - dt.timedelta(days=SUPERVISOR_DAYS - 1)
+        figures = figures_query(
+            lambda invitation: invitation.agency, start, today,
+            ratings={'overall': ('overall', None)})
+        levels = {level: getattr(figures, rating_column('overall', level))
+            for level in scoring.LEVELS}
+        return figures.select(
+            figures.id,
+            Literal(0).as_('create_uid'),
+            cls.create_date.sql_cast(Null).as_('create_date'),
+            cls.write_uid.sql_cast(Null).as_('write_uid'),
+            cls.write_date.sql_cast(Null).as_('write_date'),
+            figures.key.as_('agency'),
+            figures.eligible, figures.answered, figures.declined,
+            sum((levels[v] for v in scoring.SATISFIED[1:]),
+                levels[scoring.SATISFIED[0]]).as_('satisfied'),
+            sum((levels[v] for v in scoring.LEVELS[1:]),
+                levels[scoring.LEVELS[0]]).as_('rated'),
+            sum((levels[v] for v in range(2, scoring.UNHAPPY_MAX + 1)),
+                levels[1]).as_('unhappy'))
+
+    @classmethod
+    def get_percent(cls, records, names):
+        result = {name: {} for name in names}
+        for record in records:
+            rates = {
+                'coverage': scoring.ratio(record.answered, record.eligible),
+                'satisfaction': scoring.ratio(record.satisfied, record.rated),
+                }
+            for name in names:
+                rate = rates[name]
+                result[name][record.id] = (
+                    round(rate * 100, 1) if rate is not None else None)
+        return result
+
+
+class SupervisorDashboard(metaclass=PoolMeta):
+    __name__ = 'one_stop.supervisor.dashboard'
+
+    satisfaction = fields.Function(fields.Many2Many(
+            'satisfaction.supervisor.agency', None, None,
+            "Satisfaction of the Last 30 Days", readonly=True),
+        'get_satisfaction')
+
+    @classmethod
+    def get_satisfaction(cls, dashboards, name):
+        pool = Pool()
+        Figure = pool.get('satisfaction.supervisor.agency')
+        # as the lists of the host: those the user may read
+        with check_access():
+            ids = [f.id for f in Figure.search([])]
+        return {d.id: ids for d in dashboards}

@@ -14,6 +14,8 @@ from types import SimpleNamespace
 
 from genshi.filters import Translator
 
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
 from trytond.modules.one_stop.localtime import format_dmy, to_local
 from trytond.modules.one_stop.qrcodes import qrcode_image
 from trytond.modules.one_stop.report import SelfContainedHTMLReport
@@ -167,10 +169,21 @@ class ResultReceipt(_HTMLReport):
     def get_context(cls, records, header, data):
         pool = Pool()
         Dossier = pool.get('one_stop.dossier')
+        cls.check_returned(records)
         context = super().get_context(records, header, data)
         timezone = Dossier.timezone()
         context['receipt'] = lambda dossier: cls.receipt(dossier, timezone)
         return context
+
+    @classmethod
+    def check_returned(cls, dossiers):
+        "The receipt of a result is printed once the result was returned"
+        for dossier in dossiers:
+            if dossier.state != 'returned':
+                raise UserError(gettext(
+                        'public_satisfaction.msg_result_receipt_not_returned',
+                        dossier=dossier.rec_name,
+                        state=dossier.state_string))
 
     @classmethod
     def receipt(cls, dossier, timezone):

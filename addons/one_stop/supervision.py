@@ -4,7 +4,7 @@
 """The supervisor's dashboard: the workload of each counter and clerk, the
 dossiers due today and those late and still open, of the agencies the
 supervisor sees (the record rules)."""
-from sql import Literal, Null, Union
+from sql import Literal, Null, Select, Union
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case
 from sql.functions import CurrentTimestamp
@@ -106,6 +106,9 @@ class DossierWorkload(ModelSQL, ModelView):
 class SupervisorDashboard(ModelSQL, ModelView):
     """The supervisor's dashboard: one record whose lists are those of the
     agencies the user supervises (the record rules of each list apply).
+    The client opens its form-only action on a new record: default_get
+    gives it the values of the one row (as ModelSingleton does, whose SQL
+    constraint a table_query model cannot have).
 
     Modules add lists with a Function field and an inherited form view whose
     xpath goes into the groups ``extensions`` (e.g. the satisfaction of the
@@ -128,17 +131,28 @@ class SupervisorDashboard(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        pool = Pool()
-        Configuration = pool.get('one_stop.configuration')
-        configuration = Configuration.__table__()
-        # one row, whatever the database holds
-        return configuration.select(
-            Literal(1).as_('id'),
-            Literal(0).as_('create_uid'),
-            CurrentTimestamp().as_('create_date'),
-            cls.write_uid.sql_cast(Null).as_('write_uid'),
-            cls.write_date.sql_cast(Null).as_('write_date'),
-            limit=1)
+        # one row, whatever the database holds (a table of the database,
+        # e.g. the configuration singleton, may have no row yet)
+        return Select([
+                Literal(1).as_('id'),
+                Literal(0).as_('create_uid'),
+                CurrentTimestamp().as_('create_date'),
+                cls.write_uid.sql_cast(Null).as_('write_uid'),
+                cls.write_date.sql_cast(Null).as_('write_date'),
+                ])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # the lists change: never cached by the client
+        cls.__rpc__['default_get'].cache = None
+
+    @classmethod
+    def default_get(cls, fields_names, with_rec_name=True):
+        names = [n for n in fields_names if n in cls._fields and n != 'id']
+        values, = cls.read([1], names)
+        values.pop('id', None)
+        return values
 
     @classmethod
     def list_domains(cls):

@@ -89,7 +89,7 @@ def logout(page, shots):
 def open_register(page, shots):
     show_menu(page, shots)
     menu(page, shots, *MENU)
-    shots.list_rows().first.wait_for(state='visible')
+    shots.tab.locator('.treeview').first.wait_for(state='visible')
     shots.idle()
     hide_menu(page, shots)
 

@@ -250,7 +250,7 @@ def run(page, shots, url, database, db_file, password, work):
     row.locator('td').nth(1).click()
     shots.idle()
     shots.tab.locator('.form button[aria-label="Switch"], '
-        '.form button[aria-label="Chuyển đổi"]').first.click()
+        '.form button[aria-label="Chuyển kiểu xem"]').first.click()
     shots.idle(1)
     shots.shot('evaluator-scorecard-line.png')
 
@@ -311,10 +311,11 @@ def run(page, shots, url, database, db_file, password, work):
     with page.expect_download(timeout=60000) as info:
         save = dialog.locator('button').filter(
             has=page.locator('[class*=save], img')).first
-        buttons = dialog.locator('.modal-body button')
+        buttons = dialog.locator('.modal-body button:visible')
         for index in range(buttons.count()):
             title = (buttons.nth(index).get_attribute('title') or '').lower()
-            if 'lưu' in title or 'save' in title:
+            if any(word in title
+                    for word in ('lưu', 'save', 'tải', 'download')):
                 save = buttons.nth(index)
                 break
         save.click()

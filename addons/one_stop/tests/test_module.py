@@ -9,6 +9,7 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.one_stop.tests.scenarios import (
     run_scenario, scenario_files)
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.tests.test_tryton import (
     ModuleTestCase,
     with_transaction,
@@ -76,6 +77,24 @@ class OneStopTestCase(ModuleTestCase):
         self.assertEqual(
             Holiday.add_working_days(dt.date(2025, 5, 9), 3),
             dt.date(2025, 5, 13))
+
+    @with_transaction()
+    def test_supervisor_dashboard_one_record(self):
+        "The dashboard is found even before anything is configured"
+        pool = Pool()
+        Configuration = pool.get('one_stop.configuration')
+        Dashboard = pool.get('one_stop.supervisor.dashboard')
+        # a singleton's search always answers its record: empty its table
+        table = Configuration.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.delete())
+        cursor.execute(*table.select(table.id))
+        self.assertEqual(cursor.fetchall(), [])
+        self.assertEqual([d.id for d in Dashboard.search([])], [1])
+        # what the client asks of the new record of the form-only action
+        self.assertEqual(
+            set(Dashboard.default_get(['workload', 'overdue', 'due_today'])),
+            {'workload', 'overdue', 'due_today'})
 
     @with_transaction()
     def test_agency_code_invalid(self):

@@ -22,6 +22,7 @@ from .exceptions import TransitionError
 from .localtime import format_dmy, format_dmy_hm, local_date, to_local, utcnow
 from .localtime import utc_bounds
 from .workdays import timeliness
+from .workflow import check_moves
 
 OPEN_STATES = ['received', 'processing', 'supplement_requested']
 # the context key, never accepted over RPC (trytond drops the keys that
@@ -503,22 +504,12 @@ class Dossier(Workflow, ModelSQL, ModelView):
                         dossier=dossier.rec_name))
 
     @classmethod
-    def _state_label(cls, state):
-        return dict(cls.fields_get(['state'])['state']['selection']).get(
-            state, state)
-
-    @classmethod
     def check_transition(cls, dossiers, to_state):
         """Refuse a move the workflow does not allow, naming the dossier
         (Workflow.transition alone would silently leave it where it is)"""
+        check_moves(cls, dossiers, to_state,
+            'one_stop.msg_dossier_invalid_transition', 'dossier')
         for dossier in dossiers:
-            if (dossier.state != to_state
-                    and (dossier.state, to_state) not in cls._transitions):
-                raise TransitionError(gettext(
-                        'one_stop.msg_dossier_invalid_transition',
-                        dossier=dossier.rec_name,
-                        from_state=cls._state_label(dossier.state),
-                        to_state=cls._state_label(to_state)))
             # only a result given on the spot skips the processing
             if (to_state == 'ready' and dossier.state == 'received'
                     and not dossier.procedure.immediate_result):

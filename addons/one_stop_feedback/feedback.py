@@ -9,6 +9,7 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.one_stop.exceptions import TransitionError
 from trytond.modules.one_stop.localtime import format_dmy, local_date, utcnow
+from trytond.modules.one_stop.workflow import check_moves, state_label
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -503,7 +504,7 @@ class Feedback(Workflow, ModelSQL, ModelView):
                 raise AccessError(gettext(
                         'one_stop_feedback.msg_feedback_modify_ended',
                         feedback=feedback.rec_name,
-                        state=cls._state_label(feedback.state)))
+                        state=state_label(cls, feedback.state)))
 
     @classmethod
     def delete(cls, feedbacks):
@@ -537,22 +538,11 @@ class Feedback(Workflow, ModelSQL, ModelView):
 
     # --- workflow -------------------------------------------------------
     @classmethod
-    def _state_label(cls, state):
-        return dict(cls.fields_get(['state'])['state']['selection']).get(
-            state, state)
-
-    @classmethod
     def check_transition(cls, feedbacks, to_state):
         """Refuse a move the workflow does not allow, naming the feedback
         (Workflow.transition alone would silently leave it where it is)"""
-        for feedback in feedbacks:
-            if (feedback.state != to_state
-                    and (feedback.state, to_state) not in cls._transitions):
-                raise TransitionError(gettext(
-                        'one_stop_feedback.msg_feedback_invalid_transition',
-                        feedback=feedback.rec_name,
-                        from_state=cls._state_label(feedback.state),
-                        to_state=cls._state_label(to_state)))
+        check_moves(cls, feedbacks, to_state,
+            'one_stop_feedback.msg_feedback_invalid_transition', 'feedback')
 
     @classmethod
     def check_reason(cls, feedbacks):

@@ -126,6 +126,8 @@ GENERATORS = {
     'one_stop_feedback': ['one_stop_tools.demo_feedback'],
     'public_satisfaction': [
         'one_stop_tools.demo_satisfaction',
+        # the follow-ups the unhappy answers opened
+        'one_stop_tools.demo_followup',
         # after the answers: its survey criteria are computed from them
         'one_stop_tools.demo_reform',
         ],

@@ -62,6 +62,9 @@ YEARS = 3
 STEP = Decimal('0.25')
 ON_TIME_CODE = '2.4'
 SURVEY_MIN_SAMPLE = 30
+# an agency answers a few feedback cases a quarter, not hundreds
+FEEDBACK_MIN_SAMPLE = 5
+FEEDBACK_KINDS = {'feedback_on_time', 'feedback_satisfied'}
 CHUNK = 4
 
 # code, name, maximum, kind and survey rule, children
@@ -76,7 +79,7 @@ CRITERIA = [
         ('1.6', "Thực hiện nhiệm vụ cải cách hành chính được giao", 6,
             None, []),
         ]),
-    ('2', "Cải cách thủ tục hành chính", 49, None, [
+    ('2', "Cải cách thủ tục hành chính", 44, None, [
         ('2.1', "Rà soát, đánh giá thủ tục hành chính", 6, None, []),
         ('2.2', "Công khai thủ tục hành chính", 8, None, [
             ('2.2.1', "Niêm yết thủ tục hành chính tại Bộ phận Một cửa", 4,
@@ -88,18 +91,24 @@ CRITERIA = [
             []),
         (ON_TIME_CODE, "Tỷ lệ hồ sơ giải quyết đúng hạn", 12, None, []),
         ('2.5', "Cung cấp dịch vụ công trực tuyến", 8, None, []),
-        ('2.6', "Tiếp nhận, xử lý phản ánh, kiến nghị về thủ tục hành chính",
-            5, None, []),
         ]),
-    ('3', "Mức độ hài lòng của người dân", 19, None, [
-        ('3.1', "Tỷ lệ người dân tham gia khảo sát", 3,
+    # The 18 points of the Decision 766 satisfaction group, 6 per ratio
+    # (ratio 3 is worth up to 6 points; the split of the other 12 is not
+    # published: 6 and 6 here, as data), and the survey's own figures
+    ('3', "Mức độ hài lòng của người dân", 24, None, [
+        ('3.1', "Tỷ lệ người dân tham gia khảo sát", 2,
             ('survey_coverage', '0.5'), []),
-        ('3.2', "Tỷ lệ hài lòng chung của người dân", 6,
+        ('3.2', "Tỷ lệ hài lòng chung của người dân", 2,
             ('survey_satisfaction', '0.9'), []),
-        ('3.3', "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)", 4,
+        ('3.3', "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)", 2,
             ('survey_sipas', '0.9'), []),
-        ('3.4', "Tỷ lệ hồ sơ được đánh giá hài lòng (Quyết định 766)", 6,
-            ('survey_766', '0.9'), []),
+        ('3.4', "Tỷ lệ hồ sơ được đánh giá hài lòng (Quyết định 766, "
+            "tỷ lệ 3)", 6, ('survey_766', '0.9'), []),
+        ('3.5', "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn (Quyết định "
+            "766, tỷ lệ 1)", 6, ('feedback_on_time', '0.9'), []),
+        ('3.6', "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn và hài lòng "
+            "(Quyết định 766, tỷ lệ 2)", 6, ('feedback_satisfied', '0.9'),
+            []),
         ]),
     ]
 DESCRIPTIONS = {
@@ -109,8 +118,14 @@ DESCRIPTIONS = {
     "từ 90 %, dưới đó tỷ lệ × điểm tối đa ÷ 90 %.",
     '3.3': "Trung bình tỷ lệ hài lòng của năm yếu tố (tiếp cận, thủ tục, "
     "công chức, kết quả, tiếp nhận phản ánh).",
-    '3.4': "(Hồ sơ − hồ sơ không hài lòng hoặc trễ hạn) ÷ hồ sơ; đủ điểm "
-    "từ 90 % (cách tính của một địa phương theo Quyết định 766/QĐ-TTg).",
+    '3.4': "(Hồ sơ − hồ sơ bị đánh giá không hài lòng hoặc bị phản ánh về "
+    "tiếp nhận, giải quyết, trễ hạn) ÷ tất cả hồ sơ đã trả, mọi kênh; đủ "
+    "điểm từ 90 % (cách tính của một địa phương theo Quyết định "
+    "766/QĐ-TTg).",
+    '3.5': "Phản ánh, kiến nghị được trả lời đúng hạn ÷ phản ánh, kiến nghị "
+    "thuộc thẩm quyền có hạn trả lời trong kỳ; đủ điểm từ 90 %.",
+    '3.6': "(Phản ánh, kiến nghị − phản ánh bị đánh giá không hài lòng hoặc "
+    "trả lời trễ hạn) ÷ phản ánh, kiến nghị; đủ điểm từ 90 %.",
     }
 
 
@@ -138,7 +153,8 @@ def _criteria_values(period_id, entries):
                     'kind': kind,
                     'survey_rule': 'target',
                     'survey_target': Decimal(target),
-                    'survey_min_sample': SURVEY_MIN_SAMPLE,
+                    'survey_min_sample': (FEEDBACK_MIN_SAMPLE
+                        if kind in FEEDBACK_KINDS else SURVEY_MIN_SAMPLE),
                     })
         if children:
             values['children'] = [

@@ -188,6 +188,19 @@ MATRIX = {
         'nobody': '-', 'clerk': '-', 'supervisor': '-', 'os_admin': '-',
         'officer': '-', 'reform_evaluator': '-', 'evaluator': 'r',
         'sat_admin': 'r', 'admin': 'r'},
+    # The closed loop: the citizen's re-rating of a follow-up, read by
+    # those who read the follow-up in the register (its handlers and
+    # leaders, the one-stop administrators; admin is all of them); the
+    # appeals of the agencies, read by the one-stop administrators too and
+    # decided by the evaluators, never written otherwise
+    'satisfaction.followup.rating': {
+        'nobody': '-', 'clerk': '-', 'supervisor': '-', 'os_admin': 'r',
+        'officer': '-', 'reform_evaluator': '-', 'evaluator': '-',
+        'sat_admin': '-', 'admin': 'r'},
+    'satisfaction.response.appeal': {
+        'nobody': '-', 'clerk': '-', 'supervisor': '-', 'os_admin': 'r',
+        'officer': '-', 'reform_evaluator': '-', 'evaluator': 'r',
+        'sat_admin': 'r', 'admin': 'r'},
     'satisfaction.report.agency': {
         'nobody': '-', 'clerk': '-', 'supervisor': '-', 'os_admin': '-',
         'officer': '-', 'reform_evaluator': '-', 'evaluator': 'r',
@@ -214,6 +227,13 @@ FIELD_MATRIX = {
     ('satisfaction.response.flag', 'response.comment'): _EVALUATORS,
     ('satisfaction.response.review', 'response.comment'): _EVALUATORS,
     ('satisfaction.invitation', 'dossier'): _EVALUATORS,
+    # the answer behind a re-rating: for the evaluators only (admin here)
+    ('satisfaction.followup.rating', 'response.comment'): {'admin': 'r'},
+    ('satisfaction.response.appeal', 'response'): _EVALUATORS,
+    ('satisfaction.response.appeal', 'response.comment'): _EVALUATORS,
+    # the follow-up an appeal comes from: for those who read the register
+    ('satisfaction.response.appeal', 'feedback'): {
+        'os_admin': 'r', 'admin': 'r'},
     # Counter staff see the state of the survey of their dossier, nothing
     # more (the dossier has no relation to its invitations)
     ('one_stop.dossier', 'satisfaction_state'): _COUNTER,
@@ -248,6 +268,10 @@ ACCESS_MESSAGES = [re.compile(p) for p in [
     # public_satisfaction
     r'^A submitted response is never changed or deleted',
     r'^A review is never changed or deleted',
+    r'^An appeal is changed only by the decision of a satisfaction '
+    r'evaluator\.$',
+    r'^Appeal "[^"]+" cannot be deleted',
+    r'^A re-rating is given by the citizen at the survey link only\.$',
     ]]
 
 SEQUENCE = itertools.count(1)
@@ -296,6 +320,13 @@ def values_of(w, model):
         'party.address': lambda: {'party': w.party, 'city': f"City {n}"},
         'one_stop.dossier.daily_number': lambda: {
             'agency': -n, 'day': TODAY, 'last': 1},
+        'satisfaction.followup.rating': lambda: {
+            'feedback': w.followup, 'response': w.records[
+                'satisfaction.response'], 'value': 5, 'submitted_date': now},
+        'satisfaction.response.appeal': lambda: {
+            'response': w.records['satisfaction.response'],
+            'agency': w.agency, 'reason': "Forged", 'state': 'requested',
+            'requested_date': now},
         'reform.period': lambda: {
             'name': f"Period {n}", 'code': f'P{n}', 'kind': 'year',
             'start_date': dt.date(TODAY.year, 1, 1),
@@ -384,6 +415,8 @@ READS = {
     'satisfaction.response.answer': 'value',
     'satisfaction.response.flag': 'reason',
     'satisfaction.response.review': 'action',
+    'satisfaction.followup.rating': 'value',
+    'satisfaction.response.appeal': 'reason',
     'satisfaction.report.agency': 'answered',
     'satisfaction.report.month': 'answered',
     }
@@ -423,6 +456,8 @@ def writes(w, model):
         'satisfaction.response.answer': {'value': 5},
         'satisfaction.response.flag': {'detail': "Edited"},
         'satisfaction.response.review': {'reason': "Edited"},
+        'satisfaction.followup.rating': {'comment': "Edited"},
+        'satisfaction.response.appeal': {'reason': "Edited"},
         'satisfaction.report.agency': {'answered': 0},
         'satisfaction.report.month': {'answered': 0},
         }[model]
@@ -440,7 +475,8 @@ SYSTEM_MADE = {
     'satisfaction.invitation', 'satisfaction.response',
     'satisfaction.response.answer', 'satisfaction.response.flag',
     'satisfaction.response.review', 'satisfaction.report.agency',
-    'satisfaction.report.month'}
+    'satisfaction.report.month', 'satisfaction.followup.rating',
+    'satisfaction.response.appeal'}
 REPORT_CONTEXT = {
     'from_date': TODAY - dt.timedelta(days=2),
     'to_date': TODAY + dt.timedelta(days=2),
@@ -489,6 +525,33 @@ def make_responses(pool, invitations, extra, questions):
             for _ in range(extra + 1)])
     return ([r.id for r in responses], [a.id for a in answers],
         [f.id for f in flags], [r.id for r in reviews])
+
+
+def make_loop(pool, responses, agency):
+    """The follow-up of two of the responses: the first answered and
+    re-rated, the second appealed; return the ids of the follow-up, the
+    re-rating and the appeal"""
+    Feedback = pool.get('one_stop.feedback')
+    Kind = pool.get('one_stop.feedback.kind')
+    Response = pool.get('satisfaction.response')
+    Appeal = pool.get('satisfaction.response.appeal')
+    kind, = Kind.search([('code', '=', 'handling')])
+    rated, appealed = Response.browse(responses[:2])
+    followups = Feedback.create([{
+                'channel': 'survey', 'agency': agency, 'kind': kind.id,
+                'content': "Đánh giá 1/5",
+                'origin': f'satisfaction.response,{r.id}',
+                } for r in [rated, appealed]])
+    Feedback.write([followups[0]], {'answer_text': "Đã khắc phục"})
+    Feedback.answer([followups[0]])
+    rerating = Feedback.rerate(followups[0], rated, 4, first=1)
+    appeal, = Appeal.create([{
+                'response': appealed.id, 'feedback': followups[1].id,
+                'agency': agency, 'reason': "Trả lời nhầm cơ quan",
+                'state': 'requested',
+                'requested_date': dt.datetime.now().replace(microsecond=0),
+                }])
+    return followups[0].id, rerating.id, appeal.id
 
 
 @pytest.fixture(scope='module')
@@ -597,6 +660,14 @@ def world(server):
             ('satisfaction.response.review', reviews)]:
         w.records[name] = ids[0]
         w.spare[name] = dict(zip(USERS, ids[1:]))
+    w.followup, rerating, appeal = direct.run(
+        lambda pool: make_loop(pool, responses, w.agency))
+    # nobody may delete them: one record serves every delete cell
+    for name, record in [
+            ('satisfaction.followup.rating', rerating),
+            ('satisfaction.response.appeal', appeal)]:
+        w.records[name] = record
+        w.spare[name] = dict.fromkeys(USERS, record)
     # not served over RPC (not a ModelView): any id
     w.records['one_stop.dossier.daily_number'] = 1
     w.spare['one_stop.dossier.daily_number'] = dict.fromkeys(USERS, 1)

@@ -271,6 +271,8 @@ def test_demo_satisfaction(database):
         'SELECT survey_base_url FROM satisfaction_configuration')
     assert all(not url for url, in urls)
 
+    check_followups(backend, answers, now)
+
     # a second run gives invitations to the new dossiers only
     before = {r['id']: r for r in records}
     run_demo(backend, '--dossiers', '60', '--seed', '3', *PERIOD)
@@ -284,3 +286,54 @@ def test_demo_satisfaction(database):
                 old['state'], old['answered'], old['token_hash'])
     assert fetch(backend,
         "SELECT COUNT(*) FROM res_user WHERE login = 'danhgia'")[0][0] == 1
+
+
+def check_followups(backend, answers, now):
+    """Every answer rated 2 or less overall (the lowest rating without an
+    overall one) has its follow-up in the register, handled in every
+    state; some re-rated; one appeal accepted and one refused"""
+    overall, lowest = {}, defaultdict(lambda: 6)
+    for response, code, kind, *_, value, _, _, _, _ in answers:
+        if kind == 'rating' and value is not None:
+            lowest[response] = min(lowest[response], value)
+            if code == 'overall':
+                overall[response] = value
+    responses = {r for r in lowest} | set(overall)
+    unhappy = {r for r in responses
+        if overall.get(r, lowest[r]) <= 2}
+    followups = fetch(backend,
+        'SELECT origin, state, timeliness, contact_phone, dossier, '
+        'deadline_date, answered_date, received_date '
+        "FROM one_stop_feedback WHERE channel = 'survey' "
+        "AND origin LIKE 'satisfaction.response,%'")
+    by_response = {int(r[0].split(',')[1]): r for r in followups}
+    assert len(by_response) == len(followups)
+    assert set(by_response) == unhappy
+    states = Counter(r[1] for r in followups)
+    for state in ['received', 'processing', 'answered', 'closed']:
+        assert states[state], states
+    assert any(r[2] == 'late' for r in followups)
+    assert any(r[2] == 'on_time' for r in followups)
+    # no dossier named, no phone (the demo's citizens leave none)
+    assert all(r[3] is None and r[4] is None for r in followups)
+    # open past the deadline: overdue ones exist
+    today = now.date()
+    assert any(r[1] in {'received', 'processing'}
+        and dt.date.fromisoformat(str(r[5])) < today for r in followups)
+    reratings = fetch(backend,
+        'SELECT r.response, r.value, r.first_value, f.rating, '
+        'r.submitted_date, f.answered_date '
+        'FROM satisfaction_followup_rating AS r '
+        'JOIN one_stop_feedback AS f ON f.id = r.feedback')
+    assert reratings
+    for response, value, first, rating, submitted, answered in reratings:
+        assert rating == str(value)
+        assert first == overall.get(response, lowest[response])
+        assert as_datetime(answered) <= as_datetime(submitted) < now
+    appeals = fetch(backend,
+        'SELECT a.state, r.excluded, a.decision_reason '
+        'FROM satisfaction_response_appeal AS a '
+        'JOIN satisfaction_response AS r ON r.id = a.response')
+    assert sorted((a[0], bool(a[1])) for a in appeals) == [
+        ('accepted', True), ('refused', False)]
+    assert all(a[2] for a in appeals)

@@ -65,6 +65,30 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Device Window",
         domain=[('device_window', '>=', 0)],
         help="In minutes.")
+    followup_max_rating = fields.Integer(
+        "Follow Up Ratings Up To",
+        domain=[('followup_max_rating', '>=', 0),
+            ('followup_max_rating', '<=', 5)],
+        help="An answer whose overall rating (the lowest rating when the "
+        "overall question is not answered) is at most this opens a "
+        "follow-up the agency must answer; 0 disables it.")
+    followup_complaints = fields.Boolean(
+        "Follow Up Complaints",
+        help="Offer the citizen to mark the comment as a complaint, which "
+        "opens a follow-up whatever the ratings.")
+    followup_kind = fields.Many2One(
+        'one_stop.feedback.kind', "Follow-up Subject",
+        help="The subject of the follow-ups, which sets their deadline.")
+    followup_callback = fields.Boolean(
+        "Offer a Callback",
+        help="Offer the citizen of a follow-up to leave a phone number for "
+        "a callback (explicit consent; seen only by the feedback handlers, "
+        "erased when the case ends).")
+    rerate_days = fields.Integer(
+        "Re-rating Validity", required=True,
+        domain=[('rerate_days', '>', 0)],
+        help="Days after the agency's reply during which the citizen can "
+        "rate how the follow-up was handled, at the survey link.")
     secret_key = fields.Char(
         "Secret Key", readonly=True,
         help="Used to derive survey tokens when the server configuration "
@@ -98,6 +122,31 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_device_window(cls):
+        return 30
+
+    @classmethod
+    def default_followup_max_rating(cls):
+        return 2
+
+    @classmethod
+    def default_followup_complaints(cls):
+        return True
+
+    @classmethod
+    def default_followup_callback(cls):
+        return False
+
+    @classmethod
+    def default_followup_kind(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        try:
+            return ModelData.get_id('one_stop_feedback', 'kind_handling')
+        except KeyError:
+            return None
+
+    @classmethod
+    def default_rerate_days(cls):
         return 30
 
     @classmethod

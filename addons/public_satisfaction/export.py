@@ -14,9 +14,19 @@ from .statistics import period_figures
 
 # The formulas shown before those of the host, and after
 FORMULAS_BEFORE = (
-    'satisfaction', 'mean', 'sipas', 'coverage', '766', 'rule_target',
-    'rule_piecewise', 'rule_steps', 'rounding')
-FORMULAS_AFTER = ('sample', 'excluded')
+    'satisfaction', 'mean', 'sipas', 'coverage', 'feedback_on_time',
+    'feedback_satisfied', '766', 'rule_target', 'rule_piecewise',
+    'rule_steps', 'rounding')
+FORMULAS_AFTER = ('sample', 'excluded', 'followups')
+# The follow-up figures of the scorecards, in the ranking sheet
+FOLLOWUP_COLUMNS = (
+    ('followups_opened', 'integer'),
+    ('followups_on_time', 'integer'),
+    ('followups_overdue', 'integer'),
+    ('followups_rerated', 'integer'),
+    ('followups_rerated_rate', 'rate'),
+    ('followups_mean_change', 'points'),
+    )
 CHARTED_KIND = 'survey_satisfaction'
 
 
@@ -80,6 +90,14 @@ class PeriodExport(metaclass=PoolMeta):
             ]
 
     @classmethod
+    def export_scorecard(cls, scorecard):
+        values = super().export_scorecard(scorecard)
+        if scorecard.has_survey_criteria():
+            for name, _ in FOLLOWUP_COLUMNS:
+                values[name] = getattr(scorecard, name)
+        return values
+
+    @classmethod
     def export_line(cls, line):
         values = super().export_line(line)
         if line.criterion.kind in SURVEY_KINDS:
@@ -99,6 +117,9 @@ class PeriodExport(metaclass=PoolMeta):
         survey = [c for c in criteria if c.kind in SURVEY_KINDS]
         if not survey:
             return columns
+        columns = columns + [
+            {'key': name, 'label': _label(name), 'format': format_}
+            for name, format_ in FOLLOWUP_COLUMNS]
         codes = [c.code for c in survey]
         # The overall satisfaction is charted first, if it has figures
         charted = ([c.code for c in survey if c.kind == CHARTED_KIND]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.one_stop.localtime import utc_bounds
+from trytond.modules.one_stop_feedback import rules as feedback_rules
 from trytond.modules.reform_evaluation.exceptions import TransitionError
 from trytond.modules.reform_evaluation.scoring import rank
 from trytond.pool import Pool, PoolMeta
@@ -21,13 +22,23 @@ from trytond.pyson import Eval, PYSONEncoder
 from trytond.transaction import without_check_access
 
 from . import scoring
+from .followup import followup_figures
 from .statistics import period_figures
 
+# The Decision 766 satisfaction group: ratios 1 and 2 from the register of
+# feedback and petitions (one_stop_feedback.rules), ratio 3 from the survey
+# and the register (statistics.period_figures)
+FEEDBACK_KINDS = {
+    'feedback_on_time': "Feedback Handled on Time (Decision 766, ratio 1)",
+    'feedback_satisfied': "Feedback Satisfied and on Time (Decision 766, "
+    "ratio 2)",
+    }
 SURVEY_KINDS = {
     'survey_coverage': "Survey Coverage",
     'survey_satisfaction': "Overall Satisfaction Rate",
     'survey_sipas': "SIPAS-style Index",
-    'survey_766': "Dossier Satisfaction Ratio (Decision 766)",
+    'survey_766': "Dossier Satisfaction Ratio (Decision 766, ratio 3)",
+    **FEEDBACK_KINDS,
     }
 
 
@@ -172,13 +183,44 @@ class Scorecard(metaclass=PoolMeta):
             "Excluded Rate", digits=(4, 3)), 'get_survey_rate')
 
     def get_survey_rate(self, name):
+        if name == 'followups_rerated_rate':
+            return scoring.ratio(
+                self.followups_rerated_satisfied or 0,
+                self.followups_rerated or 0)
         count = (self.survey_flagged if name == 'survey_flagged_rate'
             else self.survey_excluded)
         return scoring.ratio(count or 0, self.survey_answered or 0)
 
+    followups_opened = fields.Integer(
+        "Follow-ups Opened", readonly=True,
+        help="Unhappy answers followed up in the register of feedback, "
+        "opened in the period.")
+    followups_on_time = fields.Integer(
+        "Follow-ups Answered on Time", readonly=True)
+    followups_overdue = fields.Integer(
+        "Follow-ups Overdue", readonly=True,
+        help="Still open past their deadline when the scorecard was "
+        "computed.")
+    followups_rerated = fields.Integer(
+        "Follow-ups Re-rated", readonly=True,
+        help="Follow-ups whose handling the citizen rated at the survey "
+        "link.")
+    followups_rerated_satisfied = fields.Integer(
+        "Re-ratings Satisfied", readonly=True,
+        help="Re-ratings of 4 or 5.")
+    followups_rerated_rate = fields.Function(fields.Float(
+            "Re-ratings Satisfied Rate", digits=(4, 3)), 'get_survey_rate')
+    followups_mean_change = fields.Numeric(
+        "Mean Change on Re-rating", digits=(4, 2), readonly=True,
+        help="The mean of re-rating − first rating, in points of 5.")
+
     def has_survey_criteria(self):
         return any(
             line.criterion.kind in SURVEY_KINDS for line in self.lines)
+
+    def has_feedback_criteria(self):
+        return any(
+            line.criterion.kind in FEEDBACK_KINDS for line in self.lines)
 
     def get_content(self):
         content = super().get_content()
@@ -187,6 +229,14 @@ class Scorecard(metaclass=PoolMeta):
                 'answered': self.survey_answered,
                 'flagged': self.survey_flagged,
                 'excluded': self.survey_excluded,
+                'followups': {
+                    'opened': self.followups_opened,
+                    'on_time': self.followups_on_time,
+                    'overdue': self.followups_overdue,
+                    'rerated': self.followups_rerated,
+                    'rerated_satisfied': self.followups_rerated_satisfied,
+                    'mean_change': self.followups_mean_change,
+                    },
                 }
         return content
 
@@ -200,12 +250,23 @@ class Scorecard(metaclass=PoolMeta):
         for scorecard in scorecards:
             if scorecard.has_survey_criteria():
                 by_period[scorecard.period].add(scorecard.agency.id)
+        Feedback = Pool().get('one_stop.feedback')
         figures = data['survey_figures'] = {}
+        feedback = data['feedback_figures'] = {}
+        followups = data['followup_figures'] = {}
         for period, agencies in by_period.items():
+            agencies = sorted(agencies)
+            start, end = period.start_date, period.end_date
             for agency, values in period_figures(
-                    sorted(agencies), period.start_date,
-                    period.end_date).items():
+                    agencies, start, end).items():
                 figures[period.id, agency] = values
+            with without_check_access():
+                for agency, values in Feedback.feedback_figures(
+                        agencies, start, end).items():
+                    feedback[period.id, agency] = values
+            for agency, values in followup_figures(
+                    agencies, start, end).items():
+                followups[period.id, agency] = values
         return data
 
     def survey_figures(self, data):
@@ -216,10 +277,22 @@ class Scorecard(metaclass=PoolMeta):
         values = super().compute_values(data)
         if self.has_survey_criteria():
             figures = self.survey_figures(data)
+            followups = data['followup_figures'][
+                self.period.id, self.agency.id]
+            mean = followups['mean_change']
             values.update({
                     'survey_answered': figures.answered,
                     'survey_flagged': figures.flagged,
                     'survey_excluded': figures.excluded,
+                    'followups_opened': followups['opened'],
+                    'followups_on_time': followups['on_time'],
+                    'followups_overdue': followups['overdue'],
+                    'followups_rerated': followups['rerated'],
+                    'followups_rerated_satisfied': followups[
+                        'rerated_satisfied'],
+                    'followups_mean_change': (
+                        Decimal(str(round(mean, 2)))
+                        if mean is not None else None),
                     })
         return values
 
@@ -279,7 +352,18 @@ class ScorecardLine(metaclass=PoolMeta):
             return super().compute_points(data)
         figures = self.scorecard.survey_figures(data)
         kind = criterion.kind
-        if kind == 'survey_coverage':
+        if kind in FEEDBACK_KINDS:
+            feedback = data['feedback_figures'][
+                self.scorecard.period.id, self.scorecard.agency.id]
+            size = feedback.competent
+            if kind == 'feedback_on_time':
+                rate = feedback_rules.ratio_1(feedback)
+                successes = feedback.answered_on_time
+            else:
+                rate = feedback_rules.ratio_2(feedback)
+                successes = size - feedback.dissatisfied_or_late
+            rate = float(rate) if rate is not None else None
+        elif kind == 'survey_coverage':
             rate = figures.coverage
             successes = figures.answered - figures.excluded
             size = figures.eligible

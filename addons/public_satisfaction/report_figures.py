@@ -22,6 +22,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import scoring
+from .followup import followup_figures
 from .statistics import (
     RATED_ELEMENTS, RATING_ELEMENTS, figures_query, local_month,
     rating_column)
@@ -219,6 +220,20 @@ class FigureByAgency(FigureMixin, ModelSQL, ModelView):
     agency = fields.Many2One('one_stop.agency', "Agency")
     agency_label = fields.Function(
         fields.Char("Agency"), 'get_agency_label')
+    followups_opened = fields.Function(
+        fields.Integer("Follow-ups Opened"), 'get_followups')
+    followups_on_time = fields.Function(
+        fields.Integer("Follow-ups Answered on Time"), 'get_followups')
+    followups_overdue = fields.Function(
+        fields.Integer("Follow-ups Overdue"), 'get_followups')
+    followups_rerated = fields.Function(
+        fields.Integer("Follow-ups Re-rated"), 'get_followups')
+    followups_rerated_rate = fields.Function(
+        fields.Float("Re-ratings Satisfied Rate", digits=(4, 3)),
+        'get_followups')
+    followups_mean_change = fields.Function(
+        fields.Float("Mean Change on Re-rating", digits=(4, 2)),
+        'get_followups')
 
     @classmethod
     def __setup__(cls):
@@ -232,6 +247,28 @@ class FigureByAgency(FigureMixin, ModelSQL, ModelView):
 
     def get_agency_label(self, name):
         return short_name(self.agency.name, self.agency.code)
+
+    @classmethod
+    def get_followups(cls, records, names):
+        "The follow-ups of the agencies opened in the dates of the context"
+        context = Transaction().context
+        start = context.get('from_date') or FigureContext.default_from_date()
+        end = context.get('to_date') or FigureContext.default_to_date()
+        figures = followup_figures(
+            [r.agency.id for r in records if r.agency], start, end)
+        result = {name: {} for name in names}
+        for record in records:
+            values = figures.get(record.agency.id if record.agency else None)
+            for name in names:
+                if values is None:
+                    value = None
+                elif name == 'followups_rerated_rate':
+                    value = scoring.ratio(
+                        values['rerated_satisfied'], values['rerated'])
+                else:
+                    value = values[name[len('followups_'):]]
+                result[name][record.id] = value
+        return result
 
 
 class FigureByMonth(FigureMixin, ModelSQL, ModelView):

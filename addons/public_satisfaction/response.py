@@ -280,10 +280,13 @@ class Response(ModelSQL, ModelView):
             for q in questionnaire.ordered_questions()]
 
     @classmethod
-    def submit(cls, invitation, answers, language=None, client=None):
-        "Store the answers of one invitation and close it (see submit_many)"
+    def submit(
+            cls, invitation, answers, language=None, client=None, **values):
+        """Store the answers of one invitation and close it (see
+        submit_many); values: the other fields of the Submission"""
         response, = cls.submit_many([Submission(
-                    invitation, answers, language=language, client=client)])
+                    invitation, answers, language=language, client=client,
+                    **values)])
         return response
 
     @classmethod
@@ -300,6 +303,7 @@ class Response(ModelSQL, ModelView):
         Answer = pool.get('satisfaction.response.answer')
         Flag = pool.get('satisfaction.response.flag')
         Configuration = pool.get('satisfaction.configuration')
+        Feedback = pool.get('one_stop.feedback')
         configuration = Configuration(1)
         key = Configuration.get_token_key()
         now = Invitation.now()
@@ -337,6 +341,7 @@ class Response(ModelSQL, ModelView):
                 for response, found in zip(responses, signals)
                 for reason, detail in found])
         Invitation.answer([s.invitation for s in submissions], dates)
+        Feedback.open_followups(responses, submissions)
         return responses
 
     @classmethod
@@ -406,6 +411,19 @@ class Submission:
     # from a citizen's browser (an import of history)
     client: dict = None
     date: dt.datetime = None  # default: now
+    # the citizen marked the comment as a complaint
+    complaint: bool = False
+    # a phone number left for a callback (followup_rules.callback_phone)
+    callback_phone: str = None
+
+    def overall(self):
+        "The overall rating of the answers, None when not answered"
+        rows = question_rows(self.invitation.questionnaire)
+        for answer in self.answers:
+            if (rows[answer.code][2] == 'overall'
+                    and answer.value is not None):
+                return answer.value
+        return None
 
 
 class Flag(ModelSQL, ModelView):

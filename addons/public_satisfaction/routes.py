@@ -9,8 +9,12 @@ Routes (all run as the root user: each one checks its token itself):
 - ``GET /<db>/s/<token>/form``: the questionnaire.
 - ``GET /<db>/s/<token>/decline``: the confirmation of a decline; writes
   nothing.
-- ``POST /<db>/s/<token>``: ``action=answer`` with the ``q_<code>`` fields,
-  or ``action=decline`` (sent by the confirmation).
+- ``POST /<db>/s/<token>``: ``action=answer`` with the ``q_<code>`` fields
+  (and the complaint mark and callback of followup_web.py), or
+  ``action=decline`` (sent by the confirmation), or ``action=rerate`` (the
+  rating of how the follow-up of an answer was handled).
+- Once answered, ``GET /<db>/s/<token>`` shows the follow-up of an unhappy
+  answer: its deadline, then the agency's reply and the re-rating form.
 - ``GET /<db>/p`` and ``POST /<db>/p``: the counter poster, where the
   dossier code and the short code of the receipt are typed.
 - ``GET /favicon.ico``: the icon of the pages.
@@ -26,19 +30,22 @@ from http import HTTPStatus
 
 from trytond import backend
 from trytond.model.modelsql import SQLConstraintError
+from trytond.modules.one_stop.localtime import format_dmy
 from trytond.protocols.wrappers import (
     Response, allow_null_origin, set_max_request_size, with_pool,
     with_transaction)
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from . import answers, integrity, tokens
+from . import answers, followup_web, integrity, tokens
 from .limits import (
     POSTER_ADDRESS, POSTER_DOSSIER, SURVEY_FAILURES, SURVEY_POSTS,
     TOKEN_FAILURES, RequestLimits, dossier_key)
 from .pages import question_count, question_specs, question_views
 from .scoring import UNHAPPY_MAX
 from .web import MAX_BODY, Page, busy, client_address, local_dmy, read_form
+
+POST_ACTIONS = {'answer', 'decline', 'rerate'}
 
 SURVEY_METHODS = 'GET, HEAD, POST'
 FORM_METHODS = 'GET, HEAD'
@@ -66,6 +73,11 @@ def survey(request, pool, token):
     if request.method not in {'GET', 'HEAD'}:
         return page.method_not_allowed(SURVEY_METHODS)
     invitation = Invitation.find_by_token(token)
+    found = followup_web.followup_of_invitation(pool, invitation)
+    if found is not None:
+        return page.respond(
+            'followup', post_url=page.url(f's/{token}', with_lang=False),
+            **followup_web.followup_values(pool, found[1]))
     closed = page.closed(invitation)
     if closed:
         return closed
@@ -120,11 +132,18 @@ def _submit(request, pool, token):
         return refused() or page.too_large()
     actions = form.get('action') or []
     action = actions[0] if len(actions) == 1 else None
-    if action not in {'answer', 'decline'}:
+    if action not in POST_ACTIONS:
         return refused() or page.error(
             'bad_request', HTTPStatus.BAD_REQUEST)
 
     invitation = Invitation.find_by_token(token, lock=True)
+    if action == 'rerate':
+        def count_valid():
+            decision = request_limits.count('valid', (SURVEY_POSTS, address))
+            if not decision.admitted:
+                return page.too_many(decision, back_url)
+        return followup_web.rerate(
+            pool, page, token, invitation, form, refused, count_valid)
     closed = page.closed(invitation)
     if closed:
         return refused(invitation) or closed
@@ -132,7 +151,9 @@ def _submit(request, pool, token):
     if action == 'answer':
         specs = question_specs(invitation.questionnaire)
         result = answers.validate(specs, form)
-        if not result.valid:
+        options = followup_web.loop_options(pool)
+        loop = followup_web.read_loop_form(form, options)
+        if not result.valid or loop.error:
             too_many = refused(invitation)
             if too_many:
                 return too_many
@@ -143,7 +164,8 @@ def _submit(request, pool, token):
                 questions=questions,
                 invalid=[q for q in questions if q.error],
                 form_error=result.errors.get('_form'),
-                post_url=page.url(f's/{token}', with_lang=False))
+                post_url=page.url(f's/{token}', with_lang=False),
+                **{**options, **loop.echo})
 
     # a valid post: only the valid posts of the address can refuse it
     decision = request_limits.count('valid', (SURVEY_POSTS, address))
@@ -154,12 +176,12 @@ def _submit(request, pool, token):
         return page.respond('declined')
     try:
         honeypot = form.get(integrity.HONEYPOT_FIELD) or ['']
-        Response.submit(
+        response = Response.submit(
             invitation, result.answers, language=page.lang, client={
                 'address': client_address(request),
                 'user_agent': request.headers.get('User-Agent', '')[:512],
                 'honeypot': ''.join(honeypot),
-                })
+                }, complaint=loop.complaint, callback_phone=loop.phone)
     except (backend.DatabaseIntegrityError, SQLConstraintError):
         # the unique invitation of the responses: another answer won
         Transaction().rollback()
@@ -167,7 +189,11 @@ def _submit(request, pool, token):
     unhappy = any(
         a.value is not None and a.value <= UNHAPPY_MAX
         for a in result.answers)
-    return page.respond('thanks', unhappy=unhappy)
+    followup = pool.get('one_stop.feedback').followup_of(response.id)
+    return page.respond(
+        'thanks', unhappy=unhappy, followup=followup is not None,
+        days=followup.kind.handling_days if followup else None,
+        deadline=format_dmy(followup.deadline_date) if followup else None)
 
 
 @app.route('/<database_name>/s/<token>/form')
@@ -191,7 +217,8 @@ def survey_form(request, pool, token):
     # the blank form, its HTML cached per questionnaire version
     return page.respond(
         'form', questionnaire=questionnaire,
-        post_url=page.url(f's/{token}', with_lang=False))
+        post_url=page.url(f's/{token}', with_lang=False),
+        **followup_web.loop_options(pool))
 
 
 @app.route('/<database_name>/s/<token>/decline')

@@ -53,9 +53,8 @@ def sipas_index(element_rates):
 def ratio_766(dossiers, bad_dossiers):
     """Decision 766 dossier satisfaction ratio.
 
-    (dossiers − dossiers rated unsatisfied, complained about or late)
-    ÷ dossiers, where bad_dossiers counts each dossier once even when it is
-    both unsatisfied and late.
+    (dossiers − dossiers rated unsatisfied or complained about) ÷ dossiers,
+    where bad_dossiers counts each dossier once even when it is both.
     """
     if bad_dossiers > dossiers:
         raise ValueError("more bad dossiers than dossiers")

@@ -16,11 +16,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sql import Cast, Literal, Null
+from sql import Cast, Literal, Null, Union
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
+from sql.operators import Concat
 
 from trytond.modules.one_stop.localtime import to_utc, utc_bounds
+from trytond.modules.one_stop_feedback.rules import OUT_OF_SCOPE_STATES
 from trytond.pool import Pool
 from trytond.tools import cursor_dict
 from trytond.transaction import Transaction
@@ -293,16 +295,61 @@ def rating_questions():
     return [tuple(r) for r in cursor]
 
 
-def period_figures(agency_ids, start, end):
-    """Return {agency id: Figures} for the results returned from start to
-    end (local dates, both included).
-
-    A dossier is "bad" for Decision 766 when it was late or when its
-    overall rating is unhappy (at most scoring.UNHAPPY_MAX)."""
+def unsatisfied_dossiers():
+    "The query of the dossiers whose overall rating is unhappy"
     pool = Pool()
     Response = pool.get('satisfaction.response')
     Answer = pool.get('satisfaction.response.answer')
     Question = pool.get('satisfaction.question')
+    answer = Answer.__table__()
+    response = Response.__table__()
+    question = Question.__table__()
+    return answer.join(
+        response, condition=answer.response == response.id
+        ).join(question, condition=answer.question == question.id
+        ).select(
+        response.dossier,
+        where=(question.element == 'overall')
+        & (answer.value <= scoring.UNHAPPY_MAX)
+        & _false(response.excluded))
+
+
+def complained_dossiers():
+    """The query of the dossiers that are the subject of a feedback about
+    them (Decision 766, ratio 3)"""
+    pool = Pool()
+    Feedback = pool.get('one_stop.feedback')
+    Kind = pool.get('one_stop.feedback.kind')
+    Response = pool.get('satisfaction.response')
+    feedback = Feedback.__table__()
+    kind = Kind.__table__()
+    response = Response.__table__()
+    about = (kind.about_dossier == Literal(True)) & ~feedback.state.in_(
+        list(OUT_OF_SCOPE_STATES))
+    linked = feedback.join(kind, condition=feedback.kind == kind.id).select(
+        feedback.dossier, where=about & (feedback.dossier != Null))
+    followed = feedback.join(kind, condition=feedback.kind == kind.id
+        ).join(response, condition=feedback.origin == Concat(
+            'satisfaction.response,',
+            Cast(response.id, Feedback.origin.sql_type().base))
+        ).select(
+        response.dossier,
+        where=about & (feedback.channel == 'survey')
+        & _false(response.excluded))
+    return Union(linked, followed)
+
+
+def period_figures(agency_ids, start, end):
+    """Return {agency id: Figures} for the results returned from start to
+    end (local dates, both included).
+
+    A dossier is "bad" for Decision 766 (ratio 3) when its overall rating
+    is unhappy (at most scoring.UNHAPPY_MAX) or when it is the subject of a
+    feedback or petition about its reception, handling or lateness (a
+    subject "about the dossier"), not rejected nor withdrawn: linked to the
+    dossier, or the follow-up of an answer about it (an excluded answer
+    counts for neither)."""
+    pool = Pool()
     Dossier = pool.get('one_stop.dossier')
     cursor = Transaction().connection.cursor()
     result = {a: Figures(a) for a in agency_ids}
@@ -328,24 +375,14 @@ def period_figures(agency_ids, start, end):
             if count := row[rating_column(name, None)]:
                 figures.not_applicable[question] = count
 
-    # Decision 766: dossiers returned in the period, by their agency
+    # Decision 766, ratio 3: dossiers returned in the period, by their
+    # agency, whatever their channel
     low, high = utc_bounds(start, end, Dossier.timezone())
     dossier = Dossier.__table__()
-    answer = Answer.__table__()
-    response = Response.__table__()
-    question = Question.__table__()
-    unsatisfied = answer.join(
-        response, condition=answer.response == response.id
-        ).join(question, condition=answer.question == question.id
-        ).select(
-        response.dossier,
-        where=(question.element == 'overall')
-        & (answer.value <= scoring.UNHAPPY_MAX)
-        & _false(response.excluded))
     cursor.execute(*dossier.select(
             dossier.agency, Count(dossier.id),
-            _count((dossier.timeliness == 'late')
-                | dossier.id.in_(unsatisfied), dossier.id),
+            _count(dossier.id.in_(unsatisfied_dossiers())
+                | dossier.id.in_(complained_dossiers()), dossier.id),
             where=dossier.agency.in_(agencies)
             & (dossier.state == 'returned')
             & (dossier.returned_date >= low)

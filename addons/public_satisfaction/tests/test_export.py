@@ -39,9 +39,22 @@ FORMULAS = [
     ("Survey coverage rate",
         "Answered surveys (less the excluded ones) ÷ dossiers eligible for "
         "the survey whose result was returned in the period."),
+    ("Feedback handled on time (Decision 766/QĐ-TTg, ratio 1)",
+        "Feedback and petitions answered on time ÷ feedback and petitions "
+        "within the agency's competence whose deadline falls in the period "
+        "(not rejected nor withdrawn; those still open past their deadline "
+        "count as late)."),
+    ("Feedback satisfied and on time (Decision 766/QĐ-TTg, ratio 2)",
+        "(Feedback and petitions − those whose answer the petitioner rated "
+        "dissatisfied (1 or 2 of 5) or answered late or overdue) ÷ feedback "
+        "and petitions, on the same base as ratio 1; each case counts "
+        "once."),
     ("Dossier satisfaction ratio (Decision 766/QĐ-TTg)",
-        "(Dossiers returned − dossiers rated unsatisfied or late) ÷ "
-        "dossiers returned; each dossier counts once."),
+        "Ratio 3: (dossiers returned − dossiers rated unsatisfied (overall "
+        "1 or 2) or subject of an accepted feedback about their reception, "
+        "handling or lateness) ÷ all dossiers returned, whatever their "
+        "channel (online and postal included); each dossier counts once; "
+        "an excluded answer counts for nothing."),
     ("Rule proportional up to a target",
         "All the points when the rate reaches the target; below it: points "
         "= rate × maximum ÷ target (Decision 766 preset: target 90 %)."),
@@ -75,6 +88,13 @@ FORMULAS = [
     ("Excluded answers",
         "Answers an evaluator excluded (with a reason) are counted apart "
         "and left out of every rate."),
+    ("Follow-up of unhappy answers",
+        "Every answer rated 2 or less overall (or marked as a complaint) "
+        "opens a feedback case the agency must answer in working days; the "
+        "citizen reads the reply at the survey link and may rate how it "
+        "was handled once. Opened: cases opened in the period; re-ratings "
+        "satisfied: re-ratings of 4 or 5 ÷ re-ratings; mean change: mean "
+        "of (re-rating − first rating)."),
     ]
 
 
@@ -193,7 +213,8 @@ class SurveyExportTestCase(SurveyWorldMixin, unittest.TestCase):
         #     steps: 1 → 5 points, 0.6 → 0.5 × 5 = 2.5
         # 1.2 satisfaction: A 4/4, B 2/3 = 0.6667, C 2/2 but 2 < 3
         #     answers: not ranked; points A 10, B 10 × (2/3) ÷ 0.9 = 7.41
-        # 1.3 766: A 4/4, B (5 − the 2 and the late one) ÷ 5 = 0.6, C 1;
+        # 1.3 766: A 4/4, B (5 − the 2 and the late one, with a feedback
+        #     about its lateness) ÷ 5 = 0.6, C 1;
         #     piecewise: B 5 × (0.6 − 0.2) ÷ 0.7 = 2.86
         # 1.4 SIPAS: no factor rated, no figure, insufficient everywhere
         # Totals: B 70 + 2.5 + 7.41 + 2.86 = 82.77, A 60 + 20 = 80,
@@ -209,7 +230,12 @@ class SurveyExportTestCase(SurveyWorldMixin, unittest.TestCase):
             ]
         ws = workbook["Ranking"]
         header = [cell.value for cell in ws[1]]
-        self.assertEqual(header[7:], [
+        # the follow-up figures of each scorecard, then the criteria
+        self.assertEqual(header[7:13], [
+                "Follow-ups opened", "Follow-ups answered on time",
+                "Follow-ups overdue", "Follow-ups re-rated",
+                "Re-ratings satisfied", "Mean change on re-rating"])
+        self.assertEqual(header[13:], [
                 f"{code} {name}: {label}"
                 for code, name in [('1.1', "Coverage"),
                     ('1.2', "Satisfaction"), ('1.3', "=766"),
@@ -222,21 +248,28 @@ class SurveyExportTestCase(SurveyWorldMixin, unittest.TestCase):
                 "Provisional: the period is not published yet."))
         rows = list(ws.iter_rows(min_row=2, max_row=4, values_only=True))
         self.assertEqual(
-            [(row[1], D(str(row[4])), list(row[7:])) for row in rows],
+            [(row[1], D(str(row[4])), list(row[13:])) for row in rows],
             [(code, total, figures) for (code, figures), total
                 in zip(expected, [D('82.77'), D(80), D(70)])])
+        # B's unhappy answer was followed up when it was stored, after the
+        # quarter: no follow-up opened in it, no re-rating
         self.assertEqual(
-            [ws.cell(2, col).number_format for col in range(8, 12)],
+            [list(row[7:13]) for row in rows], [[0, 0, 0, 0, None, None]] * 3)
+        self.assertEqual(
+            [ws.cell(2, col).number_format for col in range(8, 14)],
+            ['0', '0', '0', '0', '0.0%', '0.00'])
+        self.assertEqual(
+            [ws.cell(2, col).number_format for col in range(14, 18)],
             ['0.0%', '0', 'General', '0'])
-        self.assertEqual(ws.auto_filter.ref, 'A1:W4')
-        # The overall satisfaction is charted: column L
+        self.assertEqual(ws.auto_filter.ref, 'A1:AC4')
+        # The overall satisfaction is charted: column R
         self.assertEqual(
             [chart_title(chart) for chart in ws._charts],
             ["Appraised total by agency (provisional)",
                 "1.2 Satisfaction: rate by agency"])
         self.assertEqual(
             [s.val.numRef.f for s in ws._charts[1].series],
-            ["Ranking!$L$2:$L$4"])
+            ["Ranking!$R$2:$R$4"])
 
         # The scorecard of B: the figures on the rows of the survey criteria
         sheet = workbook['H15.72']
@@ -248,7 +281,8 @@ class SurveyExportTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertEqual(coverage[9:], (0.6, 5, None, 3))
         self.assertEqual(find_row(sheet, '1.3')[1], "'=766")
         self.assertEqual(find_row(sheet, '1.3')[2:6], (
-                "Dossier satisfaction ratio (Decision 766)", 5, 2.86, 2.86))
+                "Dossier satisfaction ratio (Decision 766, ratio 3)", 5, 2.86,
+                2.86))
         self.assertEqual(find_row(sheet, '1.4')[2], (
                 "SIPAS-style satisfaction index"))
         self.assertEqual(find_row(sheet, '1.4')[9:], (None, 3, marker, None))
@@ -275,7 +309,7 @@ class SurveyExportTestCase(SurveyWorldMixin, unittest.TestCase):
                 "Overall satisfaction rate", "Proportional up to a target",
                 "Target 90,0 %", 3, "Not checked"))
         self.assertEqual(find_row(methods, '1.3', column=2)[4:], (
-                "Dossier satisfaction ratio (Decision 766)",
+                "Dossier satisfaction ratio (Decision 766, ratio 3)",
                 "Piecewise linear",
                 "20,0 % → 0,0 % of the maximum points; "
                 "90,0 % → 100,0 % of the maximum points", 1, "Not checked"))

@@ -56,7 +56,11 @@ def published_content(flagged):
         return (f'{{"agency":"{agency}","appraised_total":"{total}",'
             f'"classification":"{label}","lines":[{",".join(lines)}],'
             f'"rank":{rank},"self_total":"{total}","survey":{{'
-            f'"answered":{answered},"excluded":0,"flagged":{flagged}}}}}')
+            f'"answered":{answered},"excluded":0,"flagged":{flagged},'
+            # the unhappy answer of B was followed up when it was stored,
+            # after the period
+            '"followups":{"mean_change":null,"on_time":0,"opened":0,'
+            '"overdue":0,"rerated":0,"rerated_satisfied":0}}}')
 
     criteria = ','.join([
             criterion('1', "Survey", 'manual', 20, 'null'),
@@ -177,7 +181,8 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         # Expected, by hand:
         # A: coverage 4/4 → 5; satisfaction 4/4 = 1 → 10; 766 4/4 → 5
         # B: coverage 3/5 = 0.6 ≥ 0.5 → 5; satisfaction 2/3 → 10 × (2/3) /
-        #    0.9 = 7.41; 766: 5 dossiers, bad = the 2 and the late one →
+        #    0.9 = 7.41; 766: 5 dossiers, bad = the 2 and the late one (its
+        #    feedback about lateness) →
         #    3/5 = 0.6 → 5 × 0.6 / 0.9 = 3.33
         # C: coverage 1 → 5; satisfaction 1 → 10 but 2 answers < 3: listed,
         #    not ranked on it; 766 → 5
@@ -254,7 +259,11 @@ class ReformSurveyCriteriaTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertEqual(scorecard_a.survey_excluded_rate, 0)
         self.assertEqual(
             scorecard_a.get_content()['survey'],
-            {'answered': 4, 'flagged': len(flagged_a), 'excluded': 0})
+            {'answered': 4, 'flagged': len(flagged_a), 'excluded': 0,
+                # no answer of A is unhappy
+                'followups': {
+                    'opened': 0, 'on_time': 0, 'overdue': 0, 'rerated': 0,
+                    'rerated_satisfied': 0, 'mean_change': None}})
         Transaction().connection.cursor().execute(*table.update(
                 [table.excluded], [Literal(False)],
                 where=table.id == answers[0].id))

@@ -95,15 +95,23 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
             self.answer(invitation, overall, access=acc, procedure=pro,
                 official=off, result=res, feedback=fee)
             invitations.append(invitation)
-        _, declined = self.returned(
+        declined_dossier, declined = self.returned(
             a, procedure, party, FIRST_MINUTE, late=True)
         Invitation.write([declined], {'state': 'declined'})
-        _, expired = self.returned(a, procedure, party, IN_PERIOD)
+        # a feedback about its lateness: bad for 766
+        self.pakn(declined_dossier)
+        expired_dossier, expired = self.returned(
+            a, procedure, party, IN_PERIOD)
         Invitation.write([expired], {
                 'expiry': IN_PERIOD + dt.timedelta(days=7),
                 'opened_date': IN_PERIOD})
-        # An online dossier: returned, not surveyed, counted for 766
-        self.returned(a, procedure, party, IN_PERIOD, channel='online')
+        # not accepted: not bad
+        self.pakn(expired_dossier, kind='reception', reject=True)
+        # An online dossier: returned, not surveyed, counted for 766; a
+        # feedback about fees is not about the dossier's handling
+        online, _ = self.returned(
+            a, procedure, party, IN_PERIOD, channel='online')
+        self.pakn(online, kind='fees')
         # Outside the period (28/02 local), answered 1 and flagged: not
         # counted
         _, before = self.returned(a, procedure, party, BEFORE, late=True)
@@ -156,9 +164,12 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
         index = (2 / 3 + 2 / 3 + 1 / 3 + 2 / 3 + 0) / 5
         self.assertAlmostEqual(fa.sipas_index, index)
         # 766: 7 dossiers of A returned in March (6 surveyed, including
-        # the declined one at 00:00 on 01/03, and 1 online); bad = late or
-        # overall ≤ 2: the third answer (late and 2) and the declined one
-        # (late), each counted once
+        # the declined one at 00:00 on 01/03, and 1 online); bad = overall
+        # ≤ 2 or the subject of an accepted feedback about its reception,
+        # handling or lateness: the third answer (2, late, and its
+        # follow-up) and the declined one (its feedback about lateness),
+        # each counted once; not the third of late dossiers without
+        # feedback, the rejected feedback nor the one about fees
         self.assertEqual(fa.dossiers, 7)
         self.assertEqual(fa.bad_dossiers, 2)
         self.assertAlmostEqual(fa.ratio_766, 5 / 7)
@@ -290,10 +301,12 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
                 ('r4', 3, dict(access=4), True),
                 ('r5', 1, dict(access=1), False),
                 ]:
-            _, invitation = self.returned(
+            dossier, invitation = self.returned(
                 a, procedure, party, IN_APRIL, late=late)
             self.answer(invitation, overall, **ratings)
             answers[name] = invitation
+            if late:
+                self.pakn(dossier)
         # r4 flagged and kept, r5 flagged and excluded
         self.flag(answers['r4'])
         self.flag(answers['r5'])
@@ -388,7 +401,8 @@ class StatisticsTestCase(SurveyWorldMixin, unittest.TestCase):
         # only in period_figures: the expired one was opened; 1 expired
         # (the new code is still open); ratings by question; 766 over the 8
         # dossiers of A returned in April: bad = r3 (overall 2) and r4
-        # (late); r5's 1 is excluded → 6 ÷ 8
+        # (a feedback about its lateness); r5's 1 is excluded, and so is
+        # its follow-up for 766 → 6 ÷ 8
         self.assertEqual((fa.invitations, fa.opened, fa.expired), (8, 1, 1))
         self.assertEqual(
             dict(fa.ratings['overall', 'overall']),

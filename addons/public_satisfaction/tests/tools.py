@@ -63,10 +63,27 @@ class SurveyWorldMixin:
         self.assertTrue(result.valid, result.errors)
         return Response.submit(invitation, result.answers)
 
+    def pakn(self, dossier, kind='lateness', reject=False):
+        """A feedback (PAKN) about dossier, of the subject kind (its code);
+        with reject, not accepted"""
+        pool = Pool()
+        Feedback = pool.get('one_stop.feedback')
+        Kind = pool.get('one_stop.feedback.kind')
+        kind, = Kind.search([('code', '=', kind)])
+        feedback, = Feedback.create([{
+                    'channel': 'hotline', 'agency': dossier.agency.id,
+                    'dossier': dossier.id, 'kind': kind.id,
+                    'content': "Hồ sơ trễ hẹn",
+                    'reason': "Không thuộc phạm vi" if reject else None}])
+        if reject:
+            Feedback.reject([feedback])
+        return feedback
+
     def province(self, when):
         """Agencies A, B and C with results returned at when: A 4 answers
         rated 5, 5, 4, 5; B 3 answers rated 5, 2, 4 of 5 dossiers (the 2
-        others declined, one of them late); C 2 answers rated 5"""
+        others declined, one of them late, with a feedback about its
+        lateness); C 2 answers rated 5"""
         pool = Pool()
         Agency = pool.get('one_stop.agency')
         Invitation = pool.get('satisfaction.invitation')
@@ -83,6 +100,10 @@ class SurveyWorldMixin:
             for overall, late in dossiers:
                 _, invitation = self.returned(
                     agency, procedure, party, when, late=late)
+                if late:
+                    # Decision 766 counts a dossier late when a feedback
+                    # about its lateness says so
+                    self.pakn(invitation.dossier)
                 if overall is not None:
                     self.answer(invitation, overall)
                 else:

@@ -8,8 +8,12 @@ The pages, in Vietnamese (and a few in English): the invitation, the
 questionnaire, the questionnaire with errors (422), the confirmation of a
 decline, the page after declining, the thanks (satisfied and not), every
 error page (404, 409, 410 expired, 410 revoked, 413, 400, 429), the poster
-and the poster after a wrong pair.  Each POST page is the answer to a form
-that the browser posts, as the citizen's phone would.  (A 405 is never met
+and the poster after a wrong pair; the closed loop: the form with the
+complaint mark and the callback (and its error), the thanks of a followed
+up answer, the follow-up waiting for its reply, the reply with the
+re-rating form (and its error), the re-rated page and its 409.  Each POST
+page is the answer to a form that the browser posts, as the citizen's phone
+would.  (A 405 is never met
 in a browser: its posts to the pages without a form carry ``Origin: null``,
 which trytond refuses first.)
 
@@ -66,10 +70,29 @@ def world(admin, server):
 def citizen_pages(server, direct, world):
     "The pages of the survey, in the states that show each of them"
     base = f'{server.url}/{server.database}'
-    dossiers, _ = world.return_results(10)
+    dossiers, _ = world.return_results(14)
     tokens = direct.tokens(dossiers)
     (open_, answering, unhappy, happy, declining, answered, expired,
-        revoked, guessed, exhausted) = [tokens[d] for d in dossiers]
+        revoked, guessed, exhausted, followed, pending, replied,
+        calling) = [tokens[d] for d in dossiers]
+    # the closed loop: the form offers the callback; an answer followed up
+    # and waiting, another one replied to by the agency
+    world.admin.model('satisfaction.configuration').write(
+        [1], {'followup_callback': True})
+    for token in [pending, replied]:
+        assert Browser(server).post(
+            f's/{token}', answer_form(overall=1)).status == 200
+    def reply(pool):
+        "The agency replies (admin returned the result: it never sees it)"
+        Feedback = pool.get('one_stop.feedback')
+        Response = pool.get('satisfaction.response')
+        response, = Response.search([('dossier', '=', dossiers[12])])
+        followup = Feedback.followup_of(response.id)
+        Feedback.write([followup], {
+                'answer_text': "Cơ quan đã bố trí thêm cán bộ hướng dẫn.\n"
+                "Xin cảm ơn Ông/Bà đã góp ý."})
+        Feedback.answer([followup])
+    direct.run(reply)
     # the states made beforehand, over plain HTTP
     phone = Browser(server)
     assert phone.post(f's/{answered}', answer_form()).status == 200
@@ -124,6 +147,25 @@ def citizen_pages(server, direct, world):
             picture='survey-error-too-many'),
         Page('429 survey', f'{base}/s/{exhausted}',
             data={'action': 'answer'}),
+        # the closed loop
+        Page('form with the complaint mark and the callback',
+            f'{base}/s/{calling}/form', anchor='callback'),
+        Page('form, a wrong phone number (422)', f'{base}/s/{calling}',
+            data=answer_form(overall=2, phone='12345', consent='1'),
+            anchor='callback'),
+        Page('thanks, followed up', f'{base}/s/{followed}',
+            data=answer_form(overall=1, official=1)),
+        Page('follow-up, waiting for the reply', f'{base}/s/{pending}'),
+        Page('follow-up, the reply and the re-rating',
+            f'{base}/s/{replied}', full=True),
+        Page('re-rating with errors (422)', f'{base}/s/{replied}',
+            data={'action': 'rerate', 'lang': 'vi', 'comment': ''}),
+        Page('re-rated', f'{base}/s/{replied}',
+            data={'action': 'rerate', 'lang': 'vi', 'rating': '4',
+                'comment': "Đã tốt hơn"}),
+        Page('409 re-rated', f'{base}/s/{replied}',
+            data={'action': 'rerate', 'lang': 'vi', 'rating': '5'}),
+        Page('follow-up, re-rated', f'{base}/s/{replied}'),
         ]
 
 

@@ -78,7 +78,8 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "opens a follow-up whatever the ratings.")
     followup_kind = fields.Many2One(
         'one_stop.feedback.kind', "Follow-up Subject",
-        help="The subject of the follow-ups, which sets their deadline.")
+        help="The subject of the follow-ups, which sets their deadline; "
+        "empty: \"Handling of Dossiers\".")
     followup_callback = fields.Boolean(
         "Offer a Callback",
         help="Offer the citizen of a follow-up to leave a phone number for "

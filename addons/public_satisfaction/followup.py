@@ -101,7 +101,9 @@ class Feedback(metaclass=PoolMeta):
         complaints = bool(configuration.followup_complaints)
         kind = configuration.followup_kind
         if kind is None:
-            return {}
+            # never left without a follow-up: the default subject
+            Kind = pool.get('one_stop.feedback.kind')
+            kind = Kind(Configuration.default_followup_kind())
         by_date = defaultdict(list)
         for response, submission in zip(responses, submissions):
             ratings = [a.value for a in submission.answers

@@ -232,7 +232,14 @@ class ResultReceipt(_HTMLReport):
             returned_day=format_dmy(
                 to_local(dossier.returned_date, timezone)),
             survey=survey,
+            notes=cls.receipt_notes(dossier),
             )
+
+    @classmethod
+    def receipt_notes(cls, dossier):
+        """The lines of plain text printed at the foot of the survey part
+        of the receipt of dossier: none here, modules add theirs"""
+        return []
 
     @classmethod
     def mark_printed(cls, invitation):
@@ -285,4 +292,11 @@ class CounterSurveyPoster(_HTMLReport):
             parent_agency=(parent.name or '').upper() if parent else '',
             agency=(agency.name or '').upper() if agency else '',
             counter=counter.name or '',
+            notes=cls.poster_notes(counter),
             )
+
+    @classmethod
+    def poster_notes(cls, counter):
+        """The lines of plain text printed at the foot of the poster of
+        counter: none here, modules add theirs"""
+        return []

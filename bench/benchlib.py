@@ -1,18 +1,23 @@
 # This file is part of the one_stop project.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-"""Helpers shared by bench/survey_load.py, return_result.py and memory.py.
+"""Helpers shared by the benchmarks of bench/.
 
-Not a benchmark itself: PostgreSQL databases (created with trytond-admin,
-dropped at the end), the machine description printed with every result,
-set-based generation of returned dossiers and their survey invitations
-(with the clear tokens, derived as ``tokens.py`` does from the key and the
-nonce), and small statistics.
+Not a benchmark itself: what a benchmark needs, installed when missing and
+said so (``ensure_*``: the project's extras with pip, Debian packages and
+the local PostgreSQL server with the functions of bin/lib.sh), PostgreSQL
+databases (created with trytond-admin, dropped at the end), the machine
+description printed with every result, set-based generation of returned
+dossiers and their survey invitations (with the clear tokens, derived as
+``tokens.py`` does from the key and the nonce), and small statistics.
 """
 import datetime as dt
 import hashlib
+import importlib.metadata
+import importlib.util
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,6 +35,113 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def log(message=''):
     print(message, flush=True)
+
+
+# --- what the benchmarks need ---------------------------------------------
+
+def lib_sh(*command):
+    """Run a function of bin/lib.sh (apt_install, ensure_postgresql,
+    ensure_venv ...) with its arguments; return whether it succeeded"""
+    result = subprocess.run(
+        ['bash', '-c', '. "$0/bin/lib.sh" && "$@"', ROOT, *command],
+        stdin=subprocess.DEVNULL)
+    return result.returncode == 0
+
+
+def version_of(distribution):
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def ensure_extra(module, extra):
+    """Make module importable by installing the project's extra (setup.cfg)
+    when it is missing, saying so: in the project's .venv with bin/lib.sh's
+    ensure_venv (which keeps its stamp), in another virtualenv with pip"""
+    if importlib.util.find_spec(module):
+        return
+    venv = os.path.join(ROOT, '.venv')
+    in_project_venv = os.path.realpath(sys.prefix) == os.path.realpath(venv)
+    log(f"{module} is missing: installing the project's '{extra}' extra "
+        + ("(bin/lib.sh ensure_venv " + extra + ")" if in_project_venv
+            else f"(pip install -e '{ROOT}[{extra}]' in {sys.prefix})"))
+    if in_project_venv:
+        ok = lib_sh('ensure_venv', extra)
+        if ok and not importlib.util.find_spec(module):
+            # the stamp said the extra was installed: pip, to be sure
+            ok = False
+    else:
+        ok = False
+    if not ok:
+        subprocess.run([sys.executable, '-m', 'pip', 'install', '-q',
+                '-e', f'{ROOT}[{extra}]'], check=True,
+            stdin=subprocess.DEVNULL)
+    importlib.invalidate_caches()
+    if not importlib.util.find_spec(module):
+        raise SystemExit(f"{module} still missing after installing the "
+            f"'{extra}' extra")
+    log(f"installed {module} {version_of(module) or ''}".rstrip())
+
+
+def ensure_debian(package, command=None):
+    """Install the Debian package when its command (default: its name) is
+    not found, with bin/lib.sh's apt_install, saying so; return whether the
+    command is there"""
+    command = command or package
+    if shutil.which(command):
+        return True
+    log(f"{command} is missing: installing the Debian package {package} "
+        f"(bin/lib.sh apt_install {package})")
+    lib_sh('apt_install', package)
+    return bool(shutil.which(command))
+
+
+def ensure_postgresql():
+    """A PostgreSQL server that answers at URI: the local cluster of the
+    default URI is started (and its role tryton created) by bin/lib.sh's
+    ensure_postgresql when it does not answer, saying so"""
+    ensure_extra('psycopg', 'postgresql')
+    import psycopg
+    try:
+        psycopg.connect(db_uri('postgres'), connect_timeout=5).close()
+        return
+    except psycopg.OperationalError as error:
+        if URI != DEFAULT_URI:
+            raise SystemExit(f"PostgreSQL does not answer at "
+                f"{URI.split('@')[-1]}: {error}".strip()) from None
+    log("PostgreSQL does not answer on localhost:5432: starting the local "
+        "cluster (bin/lib.sh ensure_postgresql)")
+    if not lib_sh('ensure_postgresql'):
+        raise SystemExit("could not start PostgreSQL (see above)")
+
+
+def ensure_weasyprint():
+    """WeasyPrint (a requirement of the project, through trytond) able to
+    load Pango: the Debian packages of bin/lib.sh's ensure_runtime_packages
+    installed when it cannot, saying so; return its version"""
+    try:
+        import weasyprint
+    except ModuleNotFoundError:
+        ensure_extra('weasyprint', 'postgresql')
+        import weasyprint
+    except OSError as error:
+        log(f"WeasyPrint cannot load its libraries ({error}): installing "
+            "Pango and the DejaVu fonts (bin/lib.sh ensure_runtime_packages)")
+        if not lib_sh('ensure_runtime_packages'):
+            raise SystemExit("could not install Pango (see above)") from None
+        import weasyprint
+    return weasyprint.__version__
+
+
+def wrk_version():
+    "The first line of ``wrk -v`` (which exits with 1), or None"
+    if not shutil.which('wrk'):
+        return None
+    result = subprocess.run(['wrk', '-v'], capture_output=True, text=True)
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    # "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer"
+    return lines[0].split(' Copyright')[0] if lines else 'wrk'
 
 
 def db_uri(database):

@@ -253,6 +253,8 @@ def main():
     template = f'bench_memory_{os.getpid()}'
     backend = Backend(
         options.backend, directory, modules, template, code=options.code)
+    if options.backend == 'postgresql':
+        benchlib.ensure_postgresql()  # started when down, and said so
     log(benchlib.machine())
     log(f"backend {options.backend}"
         + (f" (files in {directory})" if options.backend == 'sqlite'

@@ -251,7 +251,12 @@ def main():
             del os.environ[name]
     os.environ['TRYTOND_CONFIG'] = config_path
 
+    # what it needs, installed when missing (and said so)
+    benchlib.ensure_postgresql()
+    weasyprint_version = benchlib.ensure_weasyprint()
     log(benchlib.machine())
+    log(f"needs: PostgreSQL (running), WeasyPrint {weasyprint_version} "
+        "with Pango (Debian, bin/lib.sh ensure_runtime_packages)")
     log(f"database {database}")
     begin = time.perf_counter()
     if options.addons:

@@ -61,6 +61,12 @@ URI = (os.environ.get('TRYTOND_DATABASE__URI')
 # trytond reads its configuration from the environment when imported
 os.environ['TRYTOND_DATABASE__URI'] = URI
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
+if __name__ == '__main__':
+    # psycopg (the 'postgresql' extra) installed when missing, and said so
+    benchlib.ensure_extra('psycopg', 'postgresql')
 import psycopg  # noqa: E402
 
 QUESTIONNAIRE = 'sipas-short'
@@ -602,6 +608,8 @@ def main():
     if not URI.startswith('postgresql'):
         raise SystemExit("PostgreSQL only: set TRYTOND_DATABASE__URI")
     database = options.database or f'bench_scorecard_{os.getpid()}'
+    benchlib.ensure_postgresql()  # the local server started when down
+    log(benchlib.machine())
 
     log(f"database {database} on {URI.split('@')[-1]}")
     begin = time.perf_counter()

@@ -3,17 +3,19 @@
 -- terms.
 --
 -- wrk script of bench/survey_load.py (which sets the environment):
---   BENCH_MODE    ping | get | form | post
+--   BENCH_MODE    ping | get | form | sql | post
 --   BENCH_DB      the database name (first part of the paths)
 --   BENCH_TOKENS  a file of survey tokens, one a line (not for ping)
 --   BENCH_THREADS wrk's -t (the threads share the tokens: thread k takes
 --                 the tokens k, k + t, k + 2t ...)
---   BENCH_BODY    the urlencoded answer posted (post)
+--   BENCH_BODY    the urlencoded answer posted (sql, post)
 -- ping:  GET /<db>/bench/ping          (bench/trivial_app.py)
 -- get:   GET /<db>/s/<token>           (the invitation page)
 -- form:  GET /<db>/s/<token>/form      (the questionnaire)
+-- sql:   POST /<db>/bench/answer/<token> (the answer's writes in SQL,
+--                                      bench/trivial_app.py)
 -- post:  POST /<db>/s/<token>         (an answer; a token answers once)
--- Each request of get/form/post takes the next token; each POST comes from
+-- Each request of get/form/sql/post takes the next token; each POST comes from
 -- another phone (User-Agent).  At the end one line "BENCH_RESULT {json}":
 -- counts per HTTP status, socket errors, latency percentiles (µs) and how
 -- many times the tokens were used up and started again ("wrapped").
@@ -63,6 +65,9 @@ function request()
    end
    local token = next_token()
    local path = "/" .. database .. "/s/" .. token
+   if mode == "sql" then
+      path = "/" .. database .. "/bench/answer/" .. token
+   end
    if mode == "get" then
       return wrk.format("GET", path, {["User-Agent"] = "bench"})
    elseif mode == "form" then

@@ -4,9 +4,16 @@
 # terms.
 """Load benchmark of the citizen's survey pages over HTTP.
 
-Usage (from the repository root; bench/survey_load.sh installs wrk first)::
+Usage (from the repository root; bench/run.sh survey_load, or
+bench/survey_load.sh, makes the virtualenv first)::
 
     .venv/bin/python bench/survey_load.py --invitations 80000 --workers 4
+
+What it needs is installed when missing, and said so: gunicorn (the
+project's "production" extra; the "test" extra has it too), wrk (Debian,
+bin/lib.sh apt_install; without it the Python load generator is used) and
+a running PostgreSQL (the local cluster is started by bin/lib.sh
+ensure_postgresql when the default URI does not answer).
 
 The stack: PostgreSQL, ``--workers`` trytond processes under gunicorn
 (sync workers, no ``--preload``; each one loads the pool of the database
@@ -21,24 +28,27 @@ load generator with one thread per connection.
    the clear tokens derived from the benchmark key as the module does);
 2. writes a trytond configuration whose rate limits are far above the load
    (``survey_posts``/``token_posts``: the benchmark measures the capacity
-   of the stack, not the limiter) and starts gunicorn on
-   ``bench/trivial_app.py``: trytond's application plus one trivial route
-   (``/<db>/bench/ping``, the same decorators as the survey routes);
+   of the stack, not the limiter, which still counts every answer) and
+   starts gunicorn on ``bench/trivial_app.py``: trytond's application plus
+   two baseline routes with the same decorators as the survey routes,
+   ``/<db>/bench/ping`` (nothing) and ``/<db>/bench/answer/<token>`` (the
+   writes of an answer in hand-written SQL);
 3. warms every case up, then runs ``--rounds`` rounds of, in turn, each
    ``--duration`` seconds at ``--connections`` concurrent connections:
-   ``ping`` (the baseline), ``get`` (``GET /<db>/s/<token>``, the
+   ``ping`` (trytond's floor), ``get`` (``GET /<db>/s/<token>``, the
    invitation page), ``form`` (``GET /<db>/s/<token>/form``, the
-   questionnaire) and ``post`` (``POST /<db>/s/<token>`` with a valid
-   answer and a new User-Agent each time; a token answers once): each
-   request takes the next token of the slice of its case and round
-   (SHARES), so that it is a citizen's first;
+   questionnaire), ``sql`` (``POST /<db>/bench/answer/<token>``, the
+   baseline of the answer) and ``post`` (``POST /<db>/s/<token>`` with a
+   valid answer and a new User-Agent each time; a token answers once):
+   each request takes the next token of the slice of its case and round
+   (WEIGHTS), so that it is a citizen's first;
 4. prints per case and round: requests/s of 200 answers, p50/p90/p99
    latency, the other statuses and socket errors, the ratio of the
-   throughput to the ping's of the same round, the median of the rounds,
-   and whether the aims are met; checks that the database holds the
-   openings and the responses of the requests answered 200; prints the
-   peak RSS (VmHWM) of every
-   gunicorn worker (the memory benchmark under load);
+   throughput to the ping's of the same round (and of the answer to the
+   sql baseline of the same round), the median of the rounds, and whether
+   the aims are met; checks that the database holds the openings and the
+   responses of the requests answered 200; prints the peak RSS (VmHWM) of
+   every gunicorn worker (the memory benchmark under load);
 5. stops gunicorn and drops the database unless ``--keep``.
 """
 import argparse
@@ -61,11 +71,14 @@ import benchlib  # noqa: E402
 from benchlib import log  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CASES = ('ping', 'get', 'form', 'post')
+# in the order of a round: the baseline of the answer right before it
+CASES = ('ping', 'get', 'form', 'sql', 'post')
+TOKEN_CASES = ('get', 'form', 'sql', 'post')
 LABELS = {
     'ping': 'ping  GET /<db>/bench/ping (baseline)',
     'get': 'get   GET /<db>/s/<token> (invitation)',
     'form': 'form  GET /<db>/s/<token>/form (questions)',
+    'sql': 'sql   POST /<db>/bench/answer/<token> (baseline)',
     'post': 'post  POST /<db>/s/<token> (answer)',
     }
 # the answer of tests/test_survey_http.py (sipas-short)
@@ -212,6 +225,8 @@ def python_load(options):
         if n and n % len(tokens) == 0:
             state['wrapped'] += 1
         path = f'/{database}/s/{token}'
+        if mode == 'sql':
+            path = f'/{database}/bench/answer/{token}'
         if mode == 'get':
             return 'GET', path, None, {'User-Agent': 'bench'}
         if mode == 'form':
@@ -287,32 +302,37 @@ def write_tokens(directory, name, tokens):
     return path
 
 
-# shares of the invitations: warm-up, then get, form and post, each cut
-# into one slice per round, so that every request of a round has a token of
-# its own (the first GET of an invitation records the opening, the first
-# GET of its form the time the questions were shown; a token answers once)
-SHARES = {'warm': 0.03, 'get': 0.27, 'form': 0.30, 'post': 0.40}
+# shares of the invitations: 3 % to warm up, the rest shared out among the
+# cases run in proportion to their weight (about their throughput), each
+# share cut into one slice per round, so that every request of a round has
+# a token of its own (the first GET of an invitation records the opening,
+# the first GET of its form the time the questions were shown; a token
+# answers once)
+WARM_SHARE = 0.03
+WEIGHTS = {'get': 27, 'form': 30, 'sql': 60, 'post': 30}
 
 
-def split_tokens(tokens, rounds):
+def split_tokens(tokens, rounds, cases=TOKEN_CASES):
     "Share the tokens out: {'warm-<case>': [...], '<case>': [[...] a round]}"
-    n = len(tokens)
+    cases = [c for c in TOKEN_CASES if c in cases]
     result = {}
+    if not cases:
+        return result
+    warm = int(len(tokens) * WARM_SHARE)
+    per_case = warm // len(cases)
+    for i, case in enumerate(cases):
+        result[f'warm-{case}'] = tokens[i * per_case:(i + 1) * per_case]
+    rest = tokens[warm:]
+    total = sum(WEIGHTS[c] for c in cases)
     position = 0
-    for name, share in SHARES.items():
-        count = int(n * share)
-        part = tokens[position:position + count]
+    for case in cases:
+        count = len(rest) * WEIGHTS[case] // total
+        part = rest[position:position + count]
         position += count
-        if name == 'warm':
-            third = len(part) // 3
-            result['warm-get'] = part[:third]
-            result['warm-form'] = part[third:2 * third]
-            result['warm-post'] = part[2 * third:]
-            continue
         per_round = len(part) // rounds
         if per_round < 100:
             raise SystemExit("--invitations too small for the rounds")
-        result[name] = [part[i * per_round:(i + 1) * per_round]
+        result[case] = [part[i * per_round:(i + 1) * per_round]
             for i in range(rounds)]
     return result
 
@@ -334,12 +354,21 @@ def others(result):
     return text or '-'
 
 
-def report_line(label, result, baseline=None):
+def ratio(result, baseline):
+    "The throughput of result over baseline's (nan without a baseline)"
+    if not baseline or not ok_rate(baseline):
+        return float('nan')
+    return ok_rate(result) / ok_rate(baseline)
+
+
+def report_line(label, result, baseline=None, sql=None):
     rate = ok_rate(result)
-    ratio = f"{rate / ok_rate(baseline):5.2f}" if baseline else '    -'
+    text = f"{ratio(result, baseline):5.2f}" if baseline else '    -'
+    if sql:
+        text += f", to sql {ratio(result, sql):4.2f}"
     log(f"  {label:<5} {rate:8.1f} /s  p50 {result['p50']:7.1f}  "
         f"p90 {result['p90']:7.1f}  p99 {result['p99']:7.1f}  "
-        f"max {result['max']:7.1f} ms  ratio {ratio}  "
+        f"max {result['max']:7.1f} ms  ratio {text}  "
         f"({result['statuses'].get(200, 0)} × 200; other: "
         f"{others(result)})")
 
@@ -389,10 +418,19 @@ def main():
         return
     if not benchlib.URI.startswith('postgresql'):
         raise SystemExit("PostgreSQL only: set TRYTOND_DATABASE__URI")
-    cases = [c for c in options.cases.split(',') if c]
-    if set(cases) - set(CASES) or 'ping' not in cases:
+    chosen = {c for c in options.cases.split(',') if c}
+    cases = [c for c in CASES if c in chosen]  # in the order of a round
+    if chosen - set(CASES) or 'ping' not in chosen:
         raise SystemExit(f"--cases among {CASES}, ping included")
-    use_wrk = shutil.which('wrk') and not options.python_load
+    # what it needs, installed when missing (and said so)
+    benchlib.ensure_postgresql()
+    benchlib.ensure_extra('gunicorn', 'production')
+    use_wrk = False
+    if not options.python_load:
+        use_wrk = benchlib.ensure_debian('wrk')
+        if not use_wrk:
+            log("wrk could not be installed: the Python load generator is "
+                "used instead")
     database = options.database or f'bench_survey_{os.getpid()}'
     directory = tempfile.mkdtemp(prefix='bench_survey_')
     config_path = benchlib.write_config(
@@ -403,6 +441,10 @@ def main():
             })
 
     log(benchlib.machine())
+    log("needs: PostgreSQL (running), gunicorn "
+        f"{benchlib.version_of('gunicorn')} (the 'production' or 'test' "
+        "extra), " + (f"{benchlib.wrk_version()} (Debian package wrk)"
+            if use_wrk else "no wrk (--python-load or not installable)"))
     generator = (f'wrk -t{options.wrk_threads}' if use_wrk
         else 'Python threads')
     log(f"load: {generator}, {options.connections} connections, "
@@ -425,13 +467,13 @@ def main():
         tokens = [t for _, t in pairs]
         log(f"generated {len(tokens):,} returned dossiers with an open "
             f"invitation in {time.perf_counter() - begin:.1f} s")
-        shares = split_tokens(tokens, options.rounds)
+        shares = split_tokens(tokens, options.rounds, cases)
         files = {name: write_tokens(directory, name, value)
             for name, value in shares.items() if name.startswith('warm-')}
         round_files = {case: [
                 write_tokens(directory, f'{case}-{i}', value)
                 for i, value in enumerate(shares[case])]
-            for case in ('get', 'form', 'post')}
+            for case in TOKEN_CASES if case in shares}
 
         begin = time.perf_counter()
         server = Server(database, config_path, options.workers, directory,
@@ -457,14 +499,17 @@ def main():
         for n in range(options.rounds):
             log(f"round {n + 1}/{options.rounds} ({options.duration} s "
                 "each; requests/s of 200 answers, latency in ms, ratio to "
-                "the ping of this round)")
+                "the ping of this round; of the answer to the sql of this "
+                "round too)")
             for case in cases:
                 tokens_file = (round_files[case][n]
                     if case in round_files else None)
                 result = load(case, tokens_file, options.duration)
                 results[case].append(result)
                 report_line(case, result,
-                    None if case == 'ping' else results['ping'][-1])
+                    None if case == 'ping' else results['ping'][-1],
+                    results['sql'][-1] if case == 'post' and 'sql' in results
+                    else None)
         workers = {pid: benchlib.vm_hwm(pid) for pid in server.worker_pids()}
         master = benchlib.vm_hwm(server.process.pid)
 
@@ -474,11 +519,12 @@ def main():
         summary = {}
         for case in cases:
             rates = [ok_rate(r) for r in results[case]]
-            ratios = [ok_rate(r) / ok_rate(p)
+            ratios = [ratio(r, p)
                 for r, p in zip(results[case], results['ping'])]
             summary[case] = {
                 'rate': benchlib.median(rates),
                 'ratio': benchlib.median(ratios),
+                'rates': rates,
                 **{k: benchlib.median([r[k] for r in results[case]])
                     for k in ('p50', 'p90', 'p99')},
                 }
@@ -487,6 +533,16 @@ def main():
                 f"p50 {s['p50']:6.1f}  p90 {s['p90']:6.1f}  "
                 f"p99 {s['p99']:6.1f} ms  ratio to ping {s['ratio']:.2f}"
                 f"  (rounds: {' '.join(f'{x:.0f}' for x in rates)} /s)")
+        to_sql = None
+        if 'post' in results and 'sql' in results:
+            # the answer against the same writes in hand-written SQL, round
+            # by round (the two run one after the other)
+            per_round = [ratio(r, b)
+                for r, b in zip(results['post'], results['sql'])]
+            to_sql = benchlib.median(per_round)
+            log(f"  answer / sql baseline (throughput, median of the rounds)"
+                f": {to_sql:.2f} (rounds: "
+                f"{' '.join(f'{x:.2f}' for x in per_round)})")
         stored, opened, forms = count_rows(database)
         for case, found, what in [
                 ('get', opened, 'invitations opened (by a get or a form)'),
@@ -502,13 +558,22 @@ def main():
                 f"{'met' if s['rate'] >= AIM_POST_RPS else 'MISSED'}")
             log(f"  p99 < {AIM_POST_P99_MS} ms: {s['p99']:.1f} -> "
                 f"{'met' if s['p99'] < AIM_POST_P99_MS else 'MISSED'}")
-            log(f"  >= {AIM_POST_RATIO:.0%} of the ping's throughput: "
-                f"{s['ratio']:.2f} -> "
-                f"{'met' if s['ratio'] >= AIM_POST_RATIO else 'MISSED'}")
+            if to_sql is None:
+                log(f"  >= {AIM_POST_RATIO:.0%} of the throughput of the "
+                    "same writes in SQL: not measured (add sql to --cases)")
+            else:
+                log(f"  >= {AIM_POST_RATIO:.0%} of the throughput of the "
+                    f"same writes in SQL: {to_sql:.2f} -> "
+                    f"{'met' if to_sql >= AIM_POST_RATIO else 'MISSED'}")
+            log(f"  (ratio to the ping, which writes nothing: "
+                f"{s['ratio']:.2f})")
+        answering = [c for c in ('post', 'sql') if c in results]
+        if answering:
             answered = sum(r['statuses'].get(200, 0)
-                for r in results['post'])
-            log(f"check: {stored} responses stored for {answered} POSTs "
-                "answered 200 in the rounds (+ the warm-up's)")
+                for case in answering for r in results[case])
+            log(f"check: {stored} responses stored for {answered} "
+                f"{' and '.join(answering)} answered 200 in the rounds "
+                "(+ the warm-up's)")
             assert stored >= answered, (stored, answered)
         log("peak RSS (VmHWM) under this load: workers "
             + ', '.join(f'{pid}: {kib / 1024:.0f} MiB'

@@ -153,6 +153,13 @@ def test_unhappy_answer_is_followed_up_and_rerated_once(world, tmp_path):
     Leader.write([followup['id']], {'answer_text': REPLY})
     Leader.answer([followup['id']])
 
+    # the agency cannot rate its own handling: ratio 2 reads that rating
+    with pytest.raises(RPCError) as info:
+        Leader.write([followup['id']], {'rating': '5'})
+    assert "người dân" in info.value.message or 'citizen' in (
+        info.value.message)
+    assert followups_of(world, response['id'])[0]['rating'] is None
+
     shown = phone.open(url)
     assert shown.status == 200
     assert REPLY in shown.text

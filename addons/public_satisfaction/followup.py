@@ -66,6 +66,14 @@ class Feedback(metaclass=PoolMeta):
 
     @classmethod
     def check_user_write(cls, feedbacks, values):
+        # ratio 2 reads the rating: for a follow-up of the survey, only the
+        # citizen's re-rating sets it (rerate)
+        if 'rating' in values:
+            for feedback in feedbacks:
+                if feedback.channel == 'survey' and feedback.origin:
+                    raise AccessError(gettext(
+                            'public_satisfaction.msg_followup_rating_citizen',
+                            feedback=feedback.rec_name))
         if 'rated_user' in values:
             raise AccessError(gettext(
                     'one_stop_feedback.msg_feedback_field_system',
@@ -170,9 +178,12 @@ class Feedback(metaclass=PoolMeta):
         comment = None
         for answer in submission.answers:
             if answer.value is not None:
+                question = texts.get(answer.code, answer.code).strip()
+                if not question.endswith(('?', ':', '.')):
+                    question += ':'
                 lines.append(gettext(
                         'public_satisfaction.msg_followup_rating', language,
-                        question=texts.get(answer.code, answer.code),
+                        question=question,
                         value=answer.value,
                         label=gettext(RATING_LABELS[answer.value], language)))
             elif answer.text:

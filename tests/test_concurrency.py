@@ -10,6 +10,7 @@ transaction, so parallel JSON-RPC calls are parallel transactions.
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import backend_name, database_uri
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.skipif(
     "writer (set TRYTOND_DATABASE__URI=postgresql://...)")
 
 WORKERS = 20
+HANOI = ZoneInfo('Asia/Ho_Chi_Minh')
 
 
 def daily_last(server, agency_id, day):
@@ -61,8 +63,9 @@ def test_parallel_receptions_same_agency_and_day(
         trytond_server, agency_setup):
     admin, agency_id, agency_code, procedure_id, party_id, (
         login, password) = agency_setup
-    # 10:00 in Hanoi today (03:00 UTC): all on the same local day
-    today = dt.datetime.utcnow().date()
+    # the server sets the received time: the codes carry the local day of
+    # the agencies (Hanoi, UTC+7), which is UTC's next day from 17:00 UTC
+    today = dt.datetime.now(HANOI).date()
     received = dt.datetime.combine(today, dt.time(3, 0))
     # one session per counter, logged in before the rush
     clerks = [trytond_server.client(login, password) for _ in range(WORKERS)]

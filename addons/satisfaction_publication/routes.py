@@ -38,7 +38,7 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from . import charts, figures, publication
-from .cache import rendered
+from .cache import rendered, stamp
 
 METHODS = 'GET, HEAD'
 # Published results are public and meant to be found and linked: the
@@ -114,7 +114,8 @@ def _answer(request, period_code, agency_code):
         if suffix in FORMATS and stem:
             period_code, fmt = stem, suffix
     # the open data has no language
-    key = (period_code, agency_code, lang if fmt == 'html' else '', fmt)
+    key = (stamp(), period_code, agency_code, lang if fmt == 'html' else '',
+        fmt)
     cache = rendered()
     entry = cache.get(key)
     if entry is None:

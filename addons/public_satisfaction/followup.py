@@ -12,9 +12,8 @@ returned the result never sees it (a global record rule).
 """
 from collections import defaultdict
 
-from sql import Cast, Literal, Null
-from sql.aggregate import Avg, Count, Sum
-from sql.conditionals import Case
+from sql import Cast, Null
+from sql.aggregate import Avg, Count
 
 from trytond.i18n import gettext
 from trytond.model import Check, Index, ModelSQL, ModelView, Unique, fields
@@ -22,11 +21,14 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.one_stop.localtime import (
     format_dmy, local_date, to_local, utc_bounds)
 from trytond.modules.one_stop_feedback.feedback import CLOCK_KEY
+from trytond.modules.one_stop_feedback.rules import (
+    ANSWERED_STATES, OPEN_STATES)
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from . import followup_rules
+from .statistics import _count
 
 RATING_LABELS = {
     1: 'public_satisfaction.msg_rating_1',
@@ -310,9 +312,9 @@ def followup_figures(agency_ids, start, end):
             rerated_satisfied=0, mean_change=None) for a in agency_ids}
 
     def count(condition):
-        return Sum(Case((condition, Literal(1)), else_=Literal(0)))
-    answered = feedback.state.in_(['answered', 'closed'])
-    overdue = (feedback.state.in_(['received', 'transferred', 'processing'])
+        return _count(condition, feedback.id)
+    answered = feedback.state.in_(list(ANSWERED_STATES))
+    overdue = (feedback.state.in_(list(OPEN_STATES))
         & (feedback.deadline_date < today))
     change = Cast(rerating.value - rerating.first_value, 'FLOAT')
     for sub_ids in grouped_slice(agency_ids):

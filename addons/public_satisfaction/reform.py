@@ -182,15 +182,6 @@ class Scorecard(metaclass=PoolMeta):
     survey_excluded_rate = fields.Function(fields.Float(
             "Excluded Rate", digits=(4, 3)), 'get_survey_rate')
 
-    def get_survey_rate(self, name):
-        if name == 'followups_rerated_rate':
-            return scoring.ratio(
-                self.followups_rerated_satisfied or 0,
-                self.followups_rerated or 0)
-        count = (self.survey_flagged if name == 'survey_flagged_rate'
-            else self.survey_excluded)
-        return scoring.ratio(count or 0, self.survey_answered or 0)
-
     followups_opened = fields.Integer(
         "Follow-ups Opened", readonly=True,
         help="Unhappy answers followed up in the register of feedback, "
@@ -213,6 +204,15 @@ class Scorecard(metaclass=PoolMeta):
     followups_mean_change = fields.Numeric(
         "Mean Change on Re-rating", digits=(4, 2), readonly=True,
         help="The mean of re-rating − first rating, in points of 5.")
+
+    def get_survey_rate(self, name):
+        if name == 'followups_rerated_rate':
+            return scoring.ratio(
+                self.followups_rerated_satisfied or 0,
+                self.followups_rerated or 0)
+        count = (self.survey_flagged if name == 'survey_flagged_rate'
+            else self.survey_excluded)
+        return scoring.ratio(count or 0, self.survey_answered or 0)
 
     def has_survey_criteria(self):
         return any(

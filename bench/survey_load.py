@@ -46,8 +46,10 @@ load generator with one thread per connection.
    latency, the other statuses and socket errors, the ratio of the
    throughput to the ping's of the same round (and of the answer to the
    sql baseline of the same round), the median of the rounds, and whether
-   the aims are met; checks that the database holds the openings and the
-   responses of the requests answered 200; prints the peak RSS (VmHWM) of
+   the aims are met; checks that the database holds the openings of the
+   requests answered 200 and, row for row, what the answers (post and sql,
+   warm-ups included) stored: a response each, ANSWER_LINES answer lines
+   a response, its invitation answered; prints the peak RSS (VmHWM) of
    every gunicorn worker (the memory benchmark under load);
 5. stops gunicorn and drops the database unless ``--keep``.
 """
@@ -385,6 +387,66 @@ def count_rows(database):
                     WHERE form_opened_date IS NOT NULL)""").fetchone()
 
 
+# the answer lines of one response to ANSWER: one a question posted (the
+# "not applicable" and the comment included)
+ANSWER_LINES = sum(1 for name in ANSWER if name.startswith('q_'))
+
+
+def answer_rows(database):
+    """What the answers stored: {responses, lines, responses whose lines
+    are not ANSWER_LINES, invitations answered, responses whose invitation
+    is not answered (or has no answered date), flags}"""
+    import psycopg
+    with psycopg.connect(benchlib.db_uri(database)) as conn:
+        row = conn.execute("""
+            SELECT (SELECT count(*) FROM satisfaction_response),
+                (SELECT count(*) FROM satisfaction_response_answer),
+                (SELECT count(*) FROM satisfaction_response r
+                    WHERE (SELECT count(*)
+                            FROM satisfaction_response_answer a
+                            WHERE a.response = r.id) != %s),
+                (SELECT count(*) FROM satisfaction_invitation
+                    WHERE state = 'answered'),
+                (SELECT count(*) FROM satisfaction_response r
+                    JOIN satisfaction_invitation i ON i.id = r.invitation
+                    WHERE i.state != 'answered'
+                        OR i.answered_date IS NULL),
+                (SELECT count(*) FROM satisfaction_response_flag)""",
+            (ANSWER_LINES,)).fetchone()
+    return dict(zip(('responses', 'lines', 'wrong_lines', 'answered',
+                'not_closed', 'flags'), row))
+
+
+def check_answers(database, answered, in_flight):
+    """Log the row-for-row check of the answers (post and sql): answered,
+    the answers answered 200 (warm-ups included); in_flight, the most
+    requests still being answered when the load stopped (connections a
+    run: stored, not counted); return whether it holds"""
+    rows = answer_rows(database)
+    checks = [
+        (answered <= rows['responses'] <= answered + in_flight,
+            f"{rows['responses']} responses stored for {answered} answers "
+            f"answered 200 (warm-ups included) + at most {in_flight} in "
+            "flight when a run stopped"),
+        (rows['lines'] == rows['responses'] * ANSWER_LINES
+            and not rows['wrong_lines'],
+            f"{rows['lines']} answer lines = {ANSWER_LINES} a response "
+            f"({rows['responses']} x {ANSWER_LINES} = "
+            f"{rows['responses'] * ANSWER_LINES}; "
+            f"{rows['wrong_lines']} responses with another number)"),
+        (rows['answered'] == rows['responses'] and not rows['not_closed'],
+            f"{rows['answered']} invitations answered for "
+            f"{rows['responses']} responses ({rows['not_closed']} responses "
+            "whose invitation is not closed with its date)"),
+        ]
+    for held, text in checks:
+        log(f"check: {'ok' if held else 'MISMATCH'}: {text}")
+    log(f"check: {rows['flags']} interference flags "
+        f"({rows['flags'] / rows['responses']:.2f} a response)"
+        if rows['responses'] else "check: no response stored")
+    return all(held for held, _ in checks)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--invitations', type=int, default=80000,
@@ -492,8 +554,8 @@ def main():
                 options.connections)
 
         log("warm-up: 3 s of each case")
-        for case in cases:
-            load(case, files.get(f'warm-{case}'), 3)
+        warm = {case: load(case, files.get(f'warm-{case}'), 3)
+            for case in cases}
 
         results = {case: [] for case in cases}
         for n in range(options.rounds):
@@ -574,7 +636,13 @@ def main():
             log(f"check: {stored} responses stored for {answered} "
                 f"{' and '.join(answering)} answered 200 in the rounds "
                 "(+ the warm-up's)")
-            assert stored >= answered, (stored, answered)
+            warmed = sum(warm[case]['statuses'].get(200, 0)
+                for case in answering)
+            runs = len(answering) * (options.rounds + 1)
+            if not check_answers(database, answered + warmed,
+                    options.connections * runs):
+                log("check: the rows do not match the answers: see above "
+                    "(a request cut by a timeout may be stored unanswered)")
         log("peak RSS (VmHWM) under this load: workers "
             + ', '.join(f'{pid}: {kib / 1024:.0f} MiB'
                 for pid, kib in sorted(workers.items()) if kib)

@@ -35,10 +35,11 @@ count):
 
 The form is parsed by werkzeug and mapped to the questions without
 validation beyond the ratings' range; the questions, the configuration and
-the token key are read once per process (the module reads them per request,
-behind caches).  The values that decide the signals (``integrity.py``) and
-the token's hash (``tokens.py``) are the module's own pure functions, so
-that the rows are the same.  Never load this module in production.
+the token key are read once per process (the module keeps them in trytond
+caches, cleared when they change).  The values that decide the signals
+(``integrity.py``) and the token's hash (``tokens.py``) are the module's own
+pure functions, so that the rows are the same.  Never load this module in
+production.
 
 With ``BENCH_ADDONS`` set to a directory, the trytond modules found there
 are loaded instead of the installed ones (bench/survey_load.py

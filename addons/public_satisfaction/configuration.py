@@ -2,14 +2,25 @@
 # the top level of this repository contains the full copyright notices and
 # license terms.
 import secrets
+from types import MappingProxyType
 
 from trytond import config
+from trytond.cache import Cache
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import without_check_access
 from trytond.url import http_host
 
 from .eligibility import Rules
+
+# what every answer reads of the configuration: the interference signals
+# (response.py) and the closed loop (followup.py, followup_web.py)
+ANSWER_SETTINGS = {
+    'device_window': 0, 'device_limit': 0, 'print_seconds': 0,
+    'min_seconds': 0, 'followup_max_rating': 0,
+    'followup_complaints': False, 'followup_callback': False,
+    'followup_kind': None,
+    }
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -94,6 +105,32 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Secret Key", readonly=True,
         help="Used to derive survey tokens when the server configuration "
         "has no [public_satisfaction] token_key.")
+
+    _answer_settings = Cache(
+        'satisfaction.configuration.answer_settings', context=False)
+
+    @classmethod
+    def answer_settings(cls):
+        """The settings that every answer reads (ANSWER_SETTINGS: name and
+        value when not set; followup_kind as an id), read once until the
+        configuration changes: a read-only mapping"""
+        settings = cls._answer_settings.get(None)
+        if settings is None:
+            configuration = cls(1)
+            settings = {}
+            for name, unset in ANSWER_SETTINGS.items():
+                value = getattr(configuration, name)
+                if name == 'followup_kind':
+                    value = value.id if value else None
+                settings[name] = value if value is not None else unset
+            cls._answer_settings.set(None, settings)
+            settings = MappingProxyType(settings)
+        return settings
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._answer_settings.clear()
 
     @classmethod
     def default_default_questionnaire(cls):

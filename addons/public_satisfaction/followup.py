@@ -101,28 +101,33 @@ class Feedback(metaclass=PoolMeta):
         return feedbacks[0] if feedbacks else None
 
     @classmethod
+    def needs_followup(cls, submission):
+        "Whether the answer of submission (a response.Submission) opens one"
+        pool = Pool()
+        Configuration = pool.get('satisfaction.configuration')
+        settings = Configuration.answer_settings()
+        ratings = [a.value for a in submission.answers
+            if a.value is not None]
+        return followup_rules.needs_followup(
+            submission.overall(), ratings, submission.complaint,
+            settings['followup_max_rating'], settings['followup_complaints'])
+
+    @classmethod
     def open_followups(cls, responses, submissions):
         """Open the follow-ups of the responses (stored from submissions, in
         the same order) that need one; return {response id: feedback}"""
         pool = Pool()
         Configuration = pool.get('satisfaction.configuration')
-        configuration = Configuration(1)
-        max_rating = configuration.followup_max_rating or 0
-        complaints = bool(configuration.followup_complaints)
-        kind = configuration.followup_kind
-        if kind is None:
-            # never left without a follow-up: the default subject
-            Kind = pool.get('one_stop.feedback.kind')
-            kind = Kind(Configuration.default_followup_kind())
+        Kind = pool.get('one_stop.feedback.kind')
         by_date = defaultdict(list)
         for response, submission in zip(responses, submissions):
-            ratings = [a.value for a in submission.answers
-                if a.value is not None]
-            overall = submission.overall()
-            if followup_rules.needs_followup(
-                    overall, ratings, submission.complaint, max_rating,
-                    complaints):
+            if cls.needs_followup(submission):
                 by_date[submission.date].append((response, submission))
+        if not by_date:
+            return {}
+        kind_id = Configuration.answer_settings()['followup_kind']
+        # never left without a follow-up: the default subject
+        kind = Kind(kind_id or Configuration.default_followup_kind())
         result = {}
         for date, items in by_date.items():
             context = {CLOCK_KEY: date} if date else {}

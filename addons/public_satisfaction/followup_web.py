@@ -26,10 +26,10 @@ MAX_COMMENT = 1000
 def loop_options(pool):
     "What the form offers: the complaint mark, the callback"
     Configuration = pool.get('satisfaction.configuration')
-    configuration = Configuration(1)
+    settings = Configuration.answer_settings()
     return dict(
-        complaint_offered=bool(configuration.followup_complaints),
-        callback_offered=bool(configuration.followup_callback),
+        complaint_offered=bool(settings['followup_complaints']),
+        callback_offered=bool(settings['followup_callback']),
         complaint_checked=False, phone_value='', consent_checked=False,
         phone_error=None)
 

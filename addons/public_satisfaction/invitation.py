@@ -39,6 +39,10 @@ CHANNELS = [
 # seconds to wait for the lock of an invitation that another request is
 # answering (PostgreSQL)
 LOCK_TIMEOUT = 5
+# read with the lock of find_by_token: what the answer needs of the
+# invitation (its state, its questionnaire, the signals)
+LOCKED_COLUMNS = ('state', 'expiry', 'dossier', 'questionnaire', 'counter',
+    'printed_date', 'form_opened_date')
 
 
 class Invitation(Workflow, ModelSQL, ModelView):
@@ -268,7 +272,9 @@ class Invitation(Workflow, ModelSQL, ModelView):
         (dates: {id: date}, default now) and, for a transition, its new
         state, in one call: Workflow.transition then finds the state
         written and writes nothing more (one UPDATE per event on the
-        citizen's pages, docs/performance.md)"""
+        citizen's pages, docs/performance.md).  The values are the module's
+        own: written by one UPDATE a date (bulk.update) unless a trigger
+        watches the writes of invitations"""
         now = cls.now()
         by_date = {}
         for invitation in invitations:
@@ -280,8 +286,21 @@ class Invitation(Workflow, ModelSQL, ModelView):
             if state:
                 values['state'] = state
             to_write.extend((records, values))
-        if to_write:
+        if not to_write:
+            return
+        if bulk.can_update(cls):
+            for records, values in zip(to_write[::2], to_write[1::2]):
+                bulk.update(cls, records, values)
+        else:
             cls.write(*to_write)
+
+    @classmethod
+    def write(cls, *args):
+        # Workflow.transition writes the state of the records whose state
+        # its transition did not write, none when it was _write_dates: 3
+        # queries for no record on each event of the citizen
+        if any(args[::2]):
+            super().write(*args)
 
     @classmethod
     @Workflow.transition('opened')
@@ -303,9 +322,13 @@ class Invitation(Workflow, ModelSQL, ModelView):
         cls._write_dates(opened, ['form_opened_date'], dates)
 
     @classmethod
-    @Workflow.transition('answered')
     def answer(cls, invitations, dates=None):
         "The answers were stored (by Response.submit)"
+        # the transition checked as Workflow.transition checks it, without
+        # its read of every invitation again once written (the state is
+        # written here)
+        invitations = [i for i in invitations
+            if (i.state, 'answered') in cls._transitions]
         cls._write_dates(invitations, ['answered_date'], dates, 'answered')
 
     @classmethod
@@ -378,11 +401,17 @@ class Invitation(Workflow, ModelSQL, ModelView):
             cursor = Transaction().connection.cursor()
             cursor.execute(
                 'SET LOCAL lock_timeout = %d' % (LOCK_TIMEOUT * 1000))
+            # with the columns that the answer reads (the ORM reads the
+            # others when asked)
+            names = LOCKED_COLUMNS
             cursor.execute(*table.select(
-                    table.id, where=table.token_hash == token_hash,
+                    table.id, *[getattr(table, n) for n in names],
+                    where=table.token_hash == token_hash,
                     limit=1, for_=For('UPDATE')))
             row = cursor.fetchone()
-            return cls(row[0]) if row else None
+            if not row:
+                return None
+            return cls(row[0], **dict(zip(names, row[1:])))
         invitations = cls.search([('token_hash', '=', token_hash)], limit=1)
         if not invitations:
             return None

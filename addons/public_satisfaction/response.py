@@ -22,6 +22,9 @@ from .answers import QuestionSpec
 from .pages import question_rows
 from .questionnaire import ELEMENTS
 
+RESPONSE_COLUMNS = (
+    'invitation', 'dossier', 'questionnaire', 'submitted_date', 'language',
+    'comment', 'review_state', 'excluded', 'ip_prefix', 'device_hash')
 ANSWER_COLUMNS = ('question', 'value', 'not_applicable', 'choice', 'text')
 REVIEW_STATES = [
     ('none', "Not Flagged"),
@@ -297,14 +300,20 @@ class Response(ModelSQL, ModelView):
         The caller holds a lock on each invitation and checked it is open.
         A submission with a client (the address, user agent and honeypot of
         the request) is checked for interference signals, stored with the
-        answer; one without (an import of history) is not."""
+        answer; one without (an import of history) is not.
+
+        The responses are inserted in bulk (bulk.py) from the values made
+        here; the database keeps their guards, the unique invitation first
+        (whose error the survey route answers as "already answered")."""
         pool = Pool()
         Invitation = pool.get('satisfaction.invitation')
         Answer = pool.get('satisfaction.response.answer')
         Flag = pool.get('satisfaction.response.flag')
         Configuration = pool.get('satisfaction.configuration')
         Feedback = pool.get('one_stop.feedback')
-        configuration = Configuration(1)
+        ModelAccess = pool.get('ir.model.access')
+        ModelAccess.check(cls.__name__, 'create')
+        settings = Configuration.answer_settings()
         key = Configuration.get_token_key()
         now = Invitation.now()
         vlist, lines, signals = [], [], []
@@ -323,16 +332,20 @@ class Response(ModelSQL, ModelView):
                 'language': submission.language,
                 'comment': comment,
                 'review_state': 'none',
+                'excluded': False,
+                'ip_prefix': None,
+                'device_hash': None,
                 }
             found = []
             if submission.client is not None:
                 found = cls._signals(
-                    invitation, submission.client, date, key, configuration,
+                    invitation, submission.client, date, key, settings,
                     values)
             vlist.append(values)
             lines.append(answer_lines)
             signals.append(found)
-        responses = cls.create(vlist)
+        ids = bulk.insert(cls, vlist, RESPONSE_COLUMNS, ids_by='invitation')
+        responses = cls.browse([ids[v['invitation']] for v in vlist])
         Answer.insert([dict(line, response=response.id)
                 for response, response_lines in zip(responses, lines)
                 for line in response_lines])
@@ -367,14 +380,15 @@ class Response(ModelSQL, ModelView):
         return comment, lines
 
     @classmethod
-    def _signals(cls, invitation, client, date, key, configuration, values):
+    def _signals(cls, invitation, client, date, key, settings, values):
         """Return the interference signals found, [(reason, detail)], and
-        set in values the network prefix, device hash and review state"""
+        set in values the network prefix, device hash and review state
+        (settings: Configuration.answer_settings())"""
         address = client.get('address') or ''
         prefix = integrity.ip_prefix(address)
         device = integrity.device_hash(
             key, client.get('user_agent') or '', prefix)
-        window = configuration.device_window or 0
+        window = settings['device_window']
         same_device = 0
         if window:
             same_device = cls.search_count([
@@ -390,10 +404,10 @@ class Response(ModelSQL, ModelView):
             opened=invitation.form_opened_date,
             honeypot=client.get('honeypot') or '',
             same_device=same_device,
-            print_seconds=configuration.print_seconds or 0,
-            min_seconds=configuration.min_seconds or 0,
+            print_seconds=settings['print_seconds'],
+            min_seconds=settings['min_seconds'],
             form_shown=invitation.form_opened_date is not None,
-            device_limit=configuration.device_limit or 0)
+            device_limit=settings['device_limit'])
         values.update(
             ip_prefix=prefix or None,
             device_hash=device,

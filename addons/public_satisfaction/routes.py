@@ -42,6 +42,7 @@ from .limits import (
     POSTER_ADDRESS, POSTER_DOSSIER, SURVEY_FAILURES, SURVEY_POSTS,
     TOKEN_FAILURES, RequestLimits, dossier_key)
 from .pages import question_count, question_specs, question_views
+from .response import Submission
 from .scoring import UNHAPPY_MAX
 from .web import MAX_BODY, Page, busy, client_address, local_dmy, read_form
 
@@ -174,14 +175,16 @@ def _submit(request, pool, token):
     if action == 'decline':
         Invitation.decline([invitation])
         return page.respond('declined')
+    Feedback = pool.get('one_stop.feedback')
+    honeypot = form.get(integrity.HONEYPOT_FIELD) or ['']
+    submission = Submission(
+        invitation, result.answers, language=page.lang, client={
+            'address': client_address(request),
+            'user_agent': request.headers.get('User-Agent', '')[:512],
+            'honeypot': ''.join(honeypot),
+            }, complaint=loop.complaint, callback_phone=loop.phone)
     try:
-        honeypot = form.get(integrity.HONEYPOT_FIELD) or ['']
-        response = Response.submit(
-            invitation, result.answers, language=page.lang, client={
-                'address': client_address(request),
-                'user_agent': request.headers.get('User-Agent', '')[:512],
-                'honeypot': ''.join(honeypot),
-                }, complaint=loop.complaint, callback_phone=loop.phone)
+        response, = Response.submit_many([submission])
     except (backend.DatabaseIntegrityError, SQLConstraintError):
         # the unique invitation of the responses: another answer won
         Transaction().rollback()
@@ -189,7 +192,9 @@ def _submit(request, pool, token):
     unhappy = any(
         a.value is not None and a.value <= UNHAPPY_MAX
         for a in result.answers)
-    followup = pool.get('one_stop.feedback').followup_of(response.id)
+    followup = None
+    if Feedback.needs_followup(submission):
+        followup = Feedback.followup_of(response.id)
     return page.respond(
         'thanks', unhappy=unhappy, followup=followup is not None,
         days=followup.kind.handling_days if followup else None,

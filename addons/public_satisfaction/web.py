@@ -126,7 +126,8 @@ class Page:
         (unknown, expired, revoked, answered or declined) or None"""
         if invitation is None:
             return self.error('not_found', HTTPStatus.NOT_FOUND)
-        status = invitation.status
+        # not the Function field: its read is the whole row again
+        status = invitation.get_status(None)
         if status == 'expired':
             return self.error(
                 'expired', HTTPStatus.GONE, date=local_dmy(invitation.expiry))

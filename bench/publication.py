@@ -136,6 +136,8 @@ def build_province(database, config_path, agencies, answers):
             cursor.execute(*invitation.update(
                     [invitation.returned_date], [when],
                     where=invitation.dossier.in_(ids)))
+            # moved by raw SQL: the survey counts read the detail
+            pool.get('satisfaction.count.dirty').mark_all()
             period, = Period.create([{
                         'name': f"Quý {code[7]}/2025", 'code': code,
                         'kind': 'quarter', 'start_date': start,

@@ -392,8 +392,9 @@ class Tested:
                 "ORDER BY id")
             return [r for r, in cursor]
 
-    def run(self, agency_ids, start, end, record=None):
-        "Return (seconds, figures); record collects (sql, params, seconds)"
+    def run(self, agency_ids, start, end, record=None, counted=True):
+        """Return (seconds, figures); record collects (sql, params,
+        seconds); counted=False: from the detail only"""
         from trytond.modules.public_satisfaction import statistics as stats
         from trytond.transaction import Transaction
         with Transaction().start(self.database, 0, readonly=True) as t:
@@ -401,12 +402,57 @@ class Tested:
                 t.connection = RecordingConnection(t.connection, record)
             try:
                 begin = time.perf_counter()
-                figures = stats.period_figures(agency_ids, start, end)
+                figures = stats.period_figures(
+                    agency_ids, start, end, counted=counted)
                 elapsed = time.perf_counter() - begin
             finally:
                 if record is not None:
                     t.connection = t.connection.wrapped
         return elapsed, figures
+
+    def rebuild(self):
+        """Make the count tables (counts.py) from the generated detail, as
+        the demo does after its raw inserts; return (seconds, days, rows)"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, 0) as transaction:
+            begin = time.perf_counter()
+            days = Pool().get('satisfaction.count.day').rebuild()
+            transaction.commit()
+            elapsed = time.perf_counter() - begin
+            cursor = transaction.connection.cursor()
+            rows = {}
+            for table in ['satisfaction_count_day',
+                    'satisfaction_count_rating']:
+                cursor.execute(f'SELECT count(*) FROM {table}')
+                rows[table], = cursor.fetchone()
+        return elapsed, days, rows
+
+    def check(self, start, end):
+        "Return (seconds, the units whose counts differ from the detail)"
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, 0, readonly=True):
+            begin = time.perf_counter()
+            differ = Pool().get('satisfaction.count.day').check(start, end)
+            return time.perf_counter() - begin, differ
+
+    def month_view(self, agency, start, end):
+        """Return (seconds, {month: (answered, satisfied, rated)}): the
+        evaluators' figures by month of one agency, read as the client
+        reads the view"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, 0, readonly=True, context={
+                    'from_date': start, 'to_date': end, 'agency': agency}):
+            FigureByMonth = Pool().get('satisfaction.report.month')
+            begin = time.perf_counter()
+            rows = FigureByMonth.search_read(
+                [], fields_names=['month', 'answered', 'satisfied', 'rated',
+                    'satisfaction', 'coverage'])
+            elapsed = time.perf_counter() - begin
+        return elapsed, {r['month']: (r['answered'], r['satisfied'],
+                r['rated']) for r in rows}
 
     def bounds(self, start, end):
         from trytond.modules.one_stop.localtime import utc_bounds
@@ -448,6 +494,55 @@ class RecordingCursor:
 
     def __getattr__(self, name):
         return getattr(self.wrapped, name)
+
+
+# The hand-written GROUP BY of the figures by month of one agency: its
+# overall ratings by local month (Asia/Ho_Chi_Minh, UTC+7 all year)
+BASELINE_MONTHS = """
+    SELECT date_trunc('month', i.returned_date + interval '7 hours')::date,
+        count(*) FILTER (WHERE a.value >= 4), count(*)
+    FROM satisfaction_response_answer a
+    JOIN satisfaction_response r ON r.id = a.response
+    JOIN satisfaction_invitation i ON i.id = r.invitation
+    JOIN satisfaction_question q ON q.id = a.question
+    WHERE i.agency = %(agency)s
+        AND i.returned_date >= %(low)s AND i.returned_date < %(high)s
+        AND i.state != 'revoked'
+        AND r.excluded IS NOT TRUE
+        AND q.kind = 'rating' AND q.element = 'overall'
+        AND a.value IS NOT NULL AND a.not_applicable IS NOT TRUE
+    GROUP BY 1"""
+
+
+def run_month_baseline(conn, agency, low, high):
+    begin = time.perf_counter()
+    rows = conn.execute(BASELINE_MONTHS, {
+            'agency': agency, 'low': low, 'high': high},
+        prepare=False).fetchall()
+    return time.perf_counter() - begin, {
+        m: (satisfied, rated) for m, satisfied, rated in rows}
+
+
+def run_month_view(tested, conn, agency, year, repeat):
+    """Time the view by month of one agency against BASELINE_MONTHS and
+    check they agree"""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    low, high = tested.bounds(start, end)
+    log(f"== figures by month of one agency ({agency}), {start} .. {end}, "
+        f"{repeat} repetitions after 1 warm-up")
+    tested.month_view(agency, start, end)
+    run_month_baseline(conn, agency, low, high)
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        elapsed, view = tested.month_view(agency, start, end)
+        times_a.append(elapsed)
+        elapsed, baseline = run_month_baseline(conn, agency, low, high)
+        times_b.append(elapsed)
+    got = {m: (s, r) for m, (_, s, r) in view.items() if r}
+    assert got == baseline, (got, baseline)
+    log(f"  (a) and (b) agree on the {len(got)} months: "
+        f"{sum(r for _, r in got.values()):,} overall ratings")
+    return report_times("  timings:", times_a, times_b, a='view by month')
 
 
 def run_baseline(conn, agency_ids, low, high):
@@ -505,11 +600,11 @@ def summary(times):
     return min(times), statistics.median(times)
 
 
-def report_times(label, times_a, times_b):
+def report_times(label, times_a, times_b, a='period_figures'):
     min_a, med_a = summary(times_a)
     min_b, med_b = summary(times_b)
     log(f"{label}")
-    log(f"  (a) period_figures   min {min_a * 1000:8.1f} ms   "
+    log(f"  (a) {a:<16} min {min_a * 1000:8.1f} ms   "
         f"median {med_a * 1000:8.1f} ms")
     log(f"  (b) baseline GROUP BY min {min_b * 1000:7.1f} ms   "
         f"median {med_b * 1000:8.1f} ms")
@@ -584,6 +679,12 @@ def run_scenarios(tested, conn, cases, counts, options, plans=True):
             f"counts; (a) counted {counted:,} rating answers of "
             f"{answered - excluded:,} responses")
         result[label] = report_times("  timings:", times_a, times_b)
+        begin = time.perf_counter()
+        _, detail = tested.run(ids, start, end, counted=False)
+        log(f"  (a) from the detail only (counted=False), once: "
+            f"{(time.perf_counter() - begin) * 1000:.1f} ms")
+        for agency in ids:
+            assert detail[agency] == figures[agency], agency
         if plans and not options.no_explain:
             record = []
             tested.run(ids, start, end, record=record)
@@ -628,9 +729,24 @@ def main():
 
         tested = Tested(database)
         log(f"trytond pool loaded in {tested.pool_seconds:.1f} s")
-        cases = scenarios(tested, tested.agency_ids(), options.year)
+        seconds, days, rows = tested.rebuild()
+        log(f"counts rebuilt (CountDay.rebuild) in {seconds:.1f} s: "
+            f"{days} days, " + ', '.join(
+                f'{t} {n:,} rows' for t, n in rows.items()))
+        with psycopg.connect(db_uri(database), autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE satisfaction_count_day, "
+                "satisfaction_count_rating, satisfaction_count_dirty")
+        seconds, differ = tested.check(
+            dt.date(options.year, 1, 1), dt.date(options.year, 12, 31))
+        log(f"counts checked against the detail (CountDay.check, the "
+            f"year) in {seconds:.1f} s: {len(differ)} units differ")
+        assert not differ, sorted(differ.items())[:3]
+        agency_ids = tested.agency_ids()
+        cases = scenarios(tested, agency_ids, options.year)
         with psycopg.connect(db_uri(database), autocommit=True) as conn:
             before = run_scenarios(tested, conn, cases, counts, options)
+            run_month_view(
+                tested, conn, agency_ids[0], options.year, options.repeat)
             if options.try_indexes:
                 log("== with the candidate indexes")
                 for name, definition in CANDIDATE_INDEXES:

@@ -164,55 +164,20 @@ def local_month(start, end, timezone):
     return key
 
 
-def figures_query(key, start=None, end=None, where=None, ratings=BY_ELEMENT):
-    """Return the query of the survey figures of the invitations of the
-    results returned from start to end (local dates, both included; without
-    them, whenever), one row per value of key.
+def invitation_totals(invitation, keys, now, extra=()):
+    """The query of the totals of figures_query() (COUNTS and id, the
+    smallest invitation id) of the invitations of the query invitation
+    (columns id, state, opened_date, expiry and those of keys), grouped by
+    the columns named keys.
 
-    key(invitation) is the expression grouped on and where(invitation) an
-    optional condition, both of the invitation table; revoked invitations
-    are never counted.  ratings maps a name to (element, code): the rating
-    questions of element, of that code unless it is None.
-
-    Columns: key; id, the smallest invitation id of the group; COUNTS:
-    eligible (the invitations), opened, answered, declined, expired (not
-    answered in time), flagged (responses with an interference signal,
-    excluded or not), excluded (responses excluded by evaluators); and for
-    each name of ratings and each level of scoring.LEVELS and None (not
-    applicable), rating_column(name, level): the number of such answers of
-    the responses that are not excluded.
-    """
+    A dossier has at most one invitation that is not revoked (a new code
+    revokes the open one; answered or declined ones are never replaced) and
+    an invitation at most one response: no DISTINCT needed.  Expired: moved
+    to that state, or still open past the expiry (now).  extra: columns of
+    invitation whose smallest value is added."""
     pool = Pool()
-    Invitation = pool.get('satisfaction.invitation')
     Response = pool.get('satisfaction.response')
-    Answer = pool.get('satisfaction.response.answer')
-    Question = pool.get('satisfaction.question')
     Flag = pool.get('satisfaction.response.flag')
-    Dossier = pool.get('one_stop.dossier')
-    bounds = None
-    if start and end:
-        bounds = utc_bounds(start, end, Dossier.timezone())
-    now = Invitation.now()
-
-    def invitations():
-        """The invitations counted and their key (a new query each time).
-
-        Grouped on in outer queries: PostgreSQL does not match two
-        expressions with bound parameters (DATE_TRUNC) as the same one."""
-        invitation = Invitation.__table__()
-        condition = invitation.state != 'revoked'
-        if bounds:
-            low, high = bounds
-            condition &= ((invitation.returned_date >= low)
-                & (invitation.returned_date < high))
-        if where is not None:
-            condition &= where(invitation)
-        return invitation.select(
-            invitation.id, invitation.state, invitation.opened_date,
-            invitation.expiry, key(invitation).as_('key'),
-            where=condition)
-
-    invitation = invitations()
     response = Response.__table__()
     flag = Flag.__table__()
     open_states = sorted(OPEN_STATES)
@@ -222,12 +187,9 @@ def figures_query(key, start=None, end=None, where=None, ratings=BY_ELEMENT):
         response.invitation, where=response.excluded == Literal(True))
     flagged = response.join(flag, condition=flag.response == response.id
         ).select(response.invitation)
-    # A dossier has at most one invitation that is not revoked (a new code
-    # revokes the open one; answered or declined ones are never replaced)
-    # and an invitation at most one response: no DISTINCT needed.  Expired:
-    # moved to that state, or still open past the expiry.
-    totals = invitation.select(
-        invitation.key,
+    group = [getattr(invitation, k) for k in keys]
+    return invitation.select(
+        *group,
         Min(invitation.id).as_('id'),
         Count(invitation.id).as_('eligible'),
         _count(invitation.opened_date != Null, invitation.id).as_('opened'),
@@ -240,32 +202,132 @@ def figures_query(key, start=None, end=None, where=None, ratings=BY_ELEMENT):
                 & (invitation.expiry < now)), invitation.id).as_('expired'),
         _count(invitation.id.in_(flagged), invitation.id).as_('flagged'),
         _count(invitation.id.in_(excluded), invitation.id).as_('excluded'),
-        group_by=[invitation.key])
+        *(Min(getattr(invitation, c)).as_(c) for c in extra),
+        group_by=group)
+
+
+def rating_counts(invitation, keys):
+    """The query of the rating answers of the responses not excluded of the
+    invitations of the query invitation (columns id and those of keys):
+    the columns keys, question, value, not_applicable and count, one row a
+    key, question and value"""
+    pool = Pool()
+    Response = pool.get('satisfaction.response')
+    Answer = pool.get('satisfaction.response.answer')
+    Question = pool.get('satisfaction.question')
+    response = Response.__table__()
+    answer = Answer.__table__()
+    question = Question.__table__()
+    group = [getattr(invitation, k) for k in keys]
+    return answer.join(response, condition=answer.response == response.id
+        ).join(invitation, condition=response.invitation == invitation.id
+        ).join(question, condition=answer.question == question.id
+        ).select(
+        *group, answer.question, answer.value, answer.not_applicable,
+        Cast(Count(answer.id), 'INTEGER').as_('count'),
+        where=(question.kind == 'rating') & _false(response.excluded),
+        group_by=group + [
+            answer.question, answer.value, answer.not_applicable])
+
+
+def figures_query(
+        key, start=None, end=None, where=None, ratings=BY_ELEMENT,
+        counted=True):
+    """Return the query of the survey figures of the invitations of the
+    results returned from start to end (local dates, both included; without
+    them, whenever), one row per value of key.
+
+    key(invitation) is the expression grouped on and where(invitation) an
+    optional condition, both of the invitation table and using only its
+    columns agency and returned_date (they are applied as well to the count
+    tables of counts.py, which have them); revoked invitations are never
+    counted.  ratings maps a name to (element, code): the rating questions
+    of element, of that code unless it is None.  counted: read the counts
+    of the days kept by counts.py, and the detail of the others only (the
+    figures are the same); otherwise read the detail of every invitation.
+
+    Columns: key; id, the smallest invitation id of the group; COUNTS:
+    eligible (the invitations), opened, answered, declined, expired (not
+    answered in time), flagged (responses with an interference signal,
+    excluded or not), excluded (responses excluded by evaluators); and for
+    each name of ratings and each level of scoring.LEVELS and None (not
+    applicable), rating_column(name, level): the number of such answers of
+    the responses that are not excluded.
+    """
+    pool = Pool()
+    Invitation = pool.get('satisfaction.invitation')
+    Question = pool.get('satisfaction.question')
+    Dossier = pool.get('one_stop.dossier')
+    CountDay = pool.get('satisfaction.count.day')
+    bounds = None
+    if start and end:
+        bounds = utc_bounds(start, end, Dossier.timezone())
+    now = Invitation.now()
+    counted = counted and CountDay.usable()
+
+    def in_bounds(table):
+        condition = Literal(True)
+        if bounds:
+            low, high = bounds
+            condition = ((table.returned_date >= low)
+                & (table.returned_date < high))
+        if where is not None:
+            condition &= where(table)
+        return condition
+
+    def invitations(units=None):
+        """The invitations counted and their key (a new query each time),
+        of the days of units only if given.
+
+        Grouped on in outer queries: PostgreSQL does not match two
+        expressions with bound parameters (DATE_TRUNC) as the same one."""
+        invitation = Invitation.__table__()
+        condition = (invitation.state != 'revoked') & in_bounds(invitation)
+        columns = [
+            invitation.id, invitation.state, invitation.opened_date,
+            invitation.expiry, key(invitation).as_('key')]
+        if units is None:
+            return invitation.select(*columns, where=condition)
+        return units.join(invitation, condition=(
+                (invitation.agency == units.agency)
+                & (invitation.returned_date >= units.returned_date)
+                & (invitation.returned_date < units.day_end))
+            ).select(*columns, where=condition)
+
+    if counted:
+        changed = CountDay.changed_units(in_bounds)
+        stale = CountDay.stale_units(in_bounds, now)
+        totals = Union(
+            CountDay.totals(key, in_bounds, now),
+            invitation_totals(
+                invitations(Union(changed, stale)), ['key'], now),
+            all_=True)
+        totals = totals.select(
+            totals.key, Min(totals.id).as_('id'),
+            *(Cast(Sum(getattr(totals, c)), 'INTEGER').as_(c)
+                for c in COUNTS),
+            group_by=[totals.key])
+    else:
+        totals = invitation_totals(invitations(), ['key'], now)
     if not ratings:
         return totals
 
     # The rating answers by key, question and value first (a few rows a
     # key), spread over the columns of each rating afterwards
-    invitation = invitations()
-    response = Response.__table__()
-    answer = Answer.__table__()
+    if counted:
+        counts = Union(
+            CountDay.rating_counts(key, in_bounds),
+            rating_counts(
+                invitations(CountDay.changed_units(in_bounds)), ['key']),
+            all_=True)
+    else:
+        counts = rating_counts(invitations(), ['key'])
     question = Question.__table__()
-    counts = answer.join(response, condition=answer.response == response.id
-        ).join(invitation, condition=response.invitation == invitation.id
-        ).join(question, condition=answer.question == question.id
-        ).select(
-        invitation.key, question.element, question.code,
-        answer.value, answer.not_applicable,
-        Cast(Count(answer.id), 'INTEGER').as_('count'),
-        where=(question.kind == 'rating') & _false(response.excluded),
-        group_by=[
-            invitation.key, question.element, question.code,
-            answer.value, answer.not_applicable])
     columns = []
     for name, (element, code) in ratings.items():
-        of_rating = counts.element == element
+        of_rating = question.element == element
         if code is not None:
-            of_rating &= counts.code == code
+            of_rating &= question.code == code
         for level in scoring.LEVELS + (None,):
             if level is None:
                 matches = counts.not_applicable == Literal(True)
@@ -274,7 +336,9 @@ def figures_query(key, start=None, end=None, where=None, ratings=BY_ELEMENT):
                     & _false(counts.not_applicable))
             columns.append(Sum(Case((of_rating & matches, counts.count))
                     ).as_(rating_column(name, level)))
-    by_level = counts.select(counts.key, *columns, group_by=[counts.key])
+    by_level = counts.join(
+        question, condition=counts.question == question.id).select(
+        counts.key, *columns, group_by=[counts.key])
     return totals.join(by_level, 'LEFT', condition=by_level.key == totals.key
         ).select(
         totals.key, totals.id, *(getattr(totals, c) for c in COUNTS),
@@ -339,7 +403,7 @@ def complained_dossiers():
     return Union(linked, followed)
 
 
-def period_figures(agency_ids, start, end):
+def period_figures(agency_ids, start, end, counted=True):
     """Return {agency id: Figures} for the results returned from start to
     end (local dates, both included).
 
@@ -348,7 +412,7 @@ def period_figures(agency_ids, start, end):
     feedback or petition about its reception, handling or lateness (a
     subject "about the dossier"), not rejected nor withdrawn: linked to the
     dossier, or the follow-up of an answer about it (an excluded answer
-    counts for neither)."""
+    counts for neither).  counted: see figures_query."""
     pool = Pool()
     Dossier = pool.get('one_stop.dossier')
     cursor = Transaction().connection.cursor()
@@ -362,7 +426,7 @@ def period_figures(agency_ids, start, end):
     cursor.execute(*figures_query(
             lambda invitation: invitation.agency, start, end,
             where=lambda invitation: invitation.agency.in_(agencies),
-            ratings=ratings))
+            ratings=ratings, counted=counted))
     for row in cursor_dict(cursor):
         figures = result[row['key']]
         for name in COUNTS:

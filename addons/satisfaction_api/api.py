@@ -24,6 +24,7 @@ errors and the audit.
   after that rollback.
 """
 import json
+import re
 import time
 from functools import wraps
 from http import HTTPStatus
@@ -57,6 +58,14 @@ def language(request):
         return lang
     best = request.accept_languages.best_match(LANGUAGES)
     return best or 'vi'
+
+
+def loggable_path(path, size=200):
+    """The path of a request as the call log stores it: at most size
+    characters, the control characters percent-encoded (PostgreSQL text
+    cannot hold NUL, and a log line should not hold a line break)"""
+    return re.sub(r'[\x00-\x1f\x7f]',
+        lambda match: f'%{ord(match.group()):02X}', path)[:size]
 
 
 def json_response(data, status=HTTPStatus.OK, headers=None):
@@ -206,7 +215,7 @@ def _handle(request, pool, func, name, arguments):
                     'key': key.id if key else None,
                     'method': request.method,
                     'route': name,
-                    'path': request.path[:200],
+                    'path': loggable_path(request.path),
                     'status': response.status_code,
                     'error': error.code if error else None,
                     'items': items,

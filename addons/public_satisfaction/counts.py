@@ -514,6 +514,16 @@ class Invitation(metaclass=PoolMeta):
         return invitations
 
     @classmethod
+    def _write_dates(cls, invitations, names, dates=None, state=None):
+        # the citizen's events, written by one UPDATE (bulk.update), not
+        # by write; the answer's response, answers and flags are inserted
+        # in its transaction (Response.submit_many), marked by this too
+        if state or COUNTED_FIELDS & set(names):
+            Pool().get('satisfaction.count.dirty').mark_invitations(
+                [i.id for i in invitations])
+        super()._write_dates(invitations, names, dates, state)
+
+    @classmethod
     def write(cls, *args):
         Dirty = Pool().get('satisfaction.count.dirty')
         counted, moved = [], []
@@ -558,7 +568,7 @@ class Flag(metaclass=PoolMeta):
     __name__ = 'satisfaction.response.flag'
 
     # Flag.insert is called by Response.submit_many only, whose invitations
-    # are marked by their transition to answered
+    # are marked by their transition to answered (Invitation._write_dates)
     @classmethod
     def create(cls, vlist):
         Pool().get('satisfaction.count.dirty').mark_responses(

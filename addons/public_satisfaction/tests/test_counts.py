@@ -181,12 +181,19 @@ class CountsTestCase(SurveyWorldMixin, unittest.TestCase):
         a, b, still_open = self.small_province()
         CountDay.refresh()
 
+        # the first change of the unit since the refresh: the answer
+        # (response, answers and invitation written in bulk) marks it
+        self.assertEqual(self.count_rows('satisfaction.count.dirty'), 0)
+        self.answer(Invitation(still_open.id), 5)
+        self.assertEqual(self.figures(a), (4, 4, 0, 0, {5: 2, 2: 1, 4: 1}))
+        CountDay.refresh()
+        self.assertEqual(self.figures(a), (4, 4, 0, 0, {5: 2, 2: 1, 4: 1}))
+
         unhappy, = Response.search([
                 ('invitation.agency', '=', a.id),
                 ('answers.value', '=', 2)])
         Response.write([unhappy], {
                 'excluded': True, 'exclusion_reason': "Trùng lặp"})
-        self.answer(Invitation(still_open.id), 5)
         # A: 4 answered, one excluded: the 2 left out of the ratings
         self.assertEqual(self.figures(a), (4, 4, 0, 1, {5: 2, 4: 1}))
 
@@ -199,6 +206,26 @@ class CountsTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertEqual(self.count_rows('satisfaction.count.dirty'), 0)
         self.assertEqual(self.figures(a), (5, 5, 0, 1, {5: 2, 4: 1, 3: 1}))
         self.assertEqual(self.figures(b), (0, 0, 0, 0, {}))
+        self.assertEqual(CountDay.check(*PERIOD), {})
+
+    @with_transaction()
+    def test_citizen_events(self):
+        """Opening and declining, written in one UPDATE, mark their unit:
+        a tampered count is not read after them"""
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        Invitation = pool.get('satisfaction.invitation')
+        a, b, still_open = self.small_province()
+        CountDay.refresh()
+        self.tamper(a, MARCH_10_START)
+        self.assertEqual(self.figures(a)[0], 104)
+        Invitation.open([Invitation(still_open.id)])
+        self.assertEqual(self.figures(a), self.A)
+        CountDay.refresh()
+        self.tamper(a, MARCH_10_START)
+        Invitation.decline([Invitation(still_open.id)])
+        self.assertEqual(self.figures(a), self.A)
+        CountDay.refresh()
         self.assertEqual(CountDay.check(*PERIOD), {})
 
     @with_transaction()

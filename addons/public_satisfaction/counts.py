@@ -30,6 +30,7 @@ of the day) so that the keys and conditions of figures_query's callers
 apply to the counts as they are.
 """
 import datetime as dt
+import hashlib
 import logging
 
 from sql import Literal, Null, Select
@@ -77,9 +78,15 @@ def chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def day_index(column, bounds):
+    """The expression of the index n of the day of column (a UTC datetime)
+    among bounds, the (start, end) of each day"""
+    return Case(*(((column >= low) & (column < high), Literal(n))
+            for n, (low, high) in enumerate(bounds)))
+
+
 def lock_key(name):
     "A 63-bit key for an advisory lock, stable across processes"
-    import hashlib
     return int.from_bytes(
         hashlib.sha256(name.encode()).digest()[:8], 'big') >> 1
 
@@ -293,9 +300,7 @@ class CountDay(_UnitMixin, ModelSQL):
                 cursor.execute(*table.delete(where=of_units(table)))
 
         invitation = Invitation.__table__()
-        day = Case(*(((invitation.returned_date >= low)
-                    & (invitation.returned_date < high), Literal(n))
-                for n, (low, high) in enumerate(days)))
+        day = day_index(invitation.returned_date, days)
         open_ = invitation.state.in_(sorted(OPEN_STATES))
         detail = invitation.select(
             invitation.id, invitation.state, invitation.opened_date,
@@ -356,10 +361,8 @@ class CountDay(_UnitMixin, ModelSQL):
 
         def key(table):
             # agency and day in one integer key
-            return table.agency * Literal(len(days)) + Case(*(
-                    ((table.returned_date >= low)
-                        & (table.returned_date < high), Literal(n))
-                    for n, (low, high) in enumerate(bounds)))
+            return table.agency * Literal(len(days)) + day_index(
+                table.returned_date, bounds)
         cursor = Transaction().connection.cursor()
         found = {}
         for counted in [True, False]:

@@ -5,13 +5,17 @@
 
 A national year is about 100 million dossiers: the scorecards and the
 evaluators' views cannot count the detail of every answer each time.  They
-read (statistics.figures_query) the counts of each agency and day:
+read (statistics.figures_query, dossier_figures_query) the counts of each
+agency and day:
 
 - satisfaction.count.day: the totals of the invitations returned that day
   (statistics.COUNTS) and open_expiry, the earliest expiry of those still
   open when the row was made (the row is stale once it has passed: one of
   them has expired since);
-- satisfaction.count.rating: the rating answers by question and value.
+- satisfaction.count.rating: the rating answers by question and value;
+- satisfaction.count.dossier: the dossiers returned that day and those bad
+  for Decision 766, ratio 3 (statistics.dossier_figures_query), by the
+  dossier's own agency and day.
 
 Every change of what they count marks its unit (agency, day) in
 satisfaction.count.dirty, in the same transaction, by a plain INSERT (no
@@ -33,10 +37,10 @@ import datetime as dt
 import hashlib
 import logging
 
-from sql import Literal, Null, Select
+from sql import Cast, Literal, Null, Select
 from sql.conditionals import Case
 from sql.functions import CurrentTimestamp
-from sql.operators import Exists, Or
+from sql.operators import Concat, Exists, Or
 
 from trytond.model import Index, ModelSQL, Unique, fields
 from trytond.modules.one_stop.localtime import local_date, utc_bounds
@@ -46,8 +50,8 @@ from trytond.transaction import Transaction
 
 from . import bulk
 from .invitation import OPEN_STATES
-from .statistics import COUNTS, figures_query, invitation_totals, \
-    rating_counts
+from .statistics import COUNTS, dossier_figures_query, dossier_totals, \
+    figures_query, invitation_totals, rating_counts
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +61,10 @@ CHUNK_DAYS = 31
 CHECKED_DAYS = 35
 # The invitation's fields counted: a write of one marks its unit
 COUNTED_FIELDS = {'state', 'opened_date', 'expiry', 'agency', 'returned_date'}
+# The dossier's fields counted (ratio 3)
+DOSSIER_FIELDS = {'state', 'agency', 'returned_date'}
+# The feedback's fields that decide whether its dossier is bad (ratio 3)
+FEEDBACK_FIELDS = {'kind', 'state', 'dossier', 'origin', 'channel'}
 LOCK_NAME = 'satisfaction.count.refresh'
 
 
@@ -214,6 +222,17 @@ class CountDay(_UnitMixin, ModelSQL):
             where=condition(table) & cls._unmarked(table))
 
     @classmethod
+    def dossier_totals(cls, key, condition):
+        """The dossier counts (ratio 3) of the units not marked matching
+        condition(table), with key(table): the columns of
+        statistics.dossier_totals"""
+        CountDossier = Pool().get('satisfaction.count.dossier')
+        table = CountDossier.__table__()
+        return table.select(
+            key(table).as_('key'), table.dossiers, table.bad_dossiers,
+            where=condition(table) & cls._unmarked(table))
+
+    @classmethod
     def refresh(cls):
         """Recount the marked units and delete the marks read (cron).
         Return the number of days recounted, None if another refresh is
@@ -240,8 +259,9 @@ class CountDay(_UnitMixin, ModelSQL):
                     Dossier.timezone())}
             table = cls.__table__()
             cursor.execute(*table.delete())
-            Rating = pool.get('satisfaction.count.rating')
-            cursor.execute(*Rating.__table__().delete())
+            for name in ['satisfaction.count.rating',
+                    'satisfaction.count.dossier']:
+                cursor.execute(*pool.get(name).__table__().delete())
         else:
             units = {}
             for _, agency, low, high in marks:
@@ -254,22 +274,24 @@ class CountDay(_UnitMixin, ModelSQL):
 
     @classmethod
     def _all_days(cls, timezone):
-        "The bounds of every local day with a returned invitation"
-        Invitation = Pool().get('satisfaction.invitation')
-        invitation = Invitation.__table__()
+        "The bounds of every local day with a returned invitation or dossier"
+        pool = Pool()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*invitation.select(
-                invitation.returned_date,
-                order_by=[invitation.returned_date.asc], limit=1))
-        first = cursor.fetchone()
-        cursor.execute(*invitation.select(
-                invitation.returned_date,
-                order_by=[invitation.returned_date.desc], limit=1))
-        last = cursor.fetchone()
-        if not first or first[0] is None:
+        dates = []
+        for name in ['satisfaction.invitation', 'one_stop.dossier']:
+            table = pool.get(name).__table__()
+            # the smallest and the largest, by the index of returned_date
+            for order in [table.returned_date.asc, table.returned_date.desc]:
+                cursor.execute(*table.select(
+                        table.returned_date,
+                        where=table.returned_date != Null,
+                        order_by=[order], limit=1))
+                dates.extend(r[0] for r in cursor)
+        if not dates:
             return []
         return [utc_bounds(day, day, timezone) for day in days_between(
-                local_date(first[0], timezone), local_date(last[0], timezone))]
+                local_date(min(dates), timezone),
+                local_date(max(dates), timezone))]
 
     @classmethod
     def _recount(cls, units, everything=False):
@@ -278,6 +300,8 @@ class CountDay(_UnitMixin, ModelSQL):
         pool = Pool()
         Invitation = pool.get('satisfaction.invitation')
         Rating = pool.get('satisfaction.count.rating')
+        CountDossier = pool.get('satisfaction.count.dossier')
+        Dossier = pool.get('one_stop.dossier')
         cursor = Transaction().connection.cursor()
         user = Transaction().user
         now = Invitation.now()
@@ -295,7 +319,7 @@ class CountDay(_UnitMixin, ModelSQL):
                     for low, high in days])
 
         if not everything:
-            for Model in [cls, Rating]:
+            for Model in [cls, Rating, CountDossier]:
                 table = Model.__table__()
                 cursor.execute(*table.delete(where=of_units(table)))
 
@@ -341,6 +365,23 @@ class CountDay(_UnitMixin, ModelSQL):
                     ratings.value, ratings.not_applicable, ratings.count,
                     Literal(user), CurrentTimestamp())))
 
+        def returned():
+            dossier = Dossier.__table__()
+            return dossier.select(
+                dossier.id, dossier.agency,
+                day_index(dossier.returned_date, days).as_('day'),
+                where=(dossier.state == 'returned') & of_units(dossier))
+        dossiers = dossier_totals(returned, ['agency', 'day'])
+        table = CountDossier.__table__()
+        cursor.execute(*table.insert(
+                [table.agency, table.returned_date, table.day_end,
+                    table.dossiers, table.bad_dossiers,
+                    table.create_uid, table.create_date],
+                dossiers.select(
+                    dossiers.agency, start(dossiers.day), end(dossiers.day),
+                    dossiers.dossiers, dossiers.bad_dossiers,
+                    Literal(user), CurrentTimestamp())))
+
     @classmethod
     def rebuild(cls):
         "Recount every day (after raw SQL writes)"
@@ -352,7 +393,9 @@ class CountDay(_UnitMixin, ModelSQL):
     def check(cls, start, end):
         """Return the units whose counted figures differ from those of the
         detail, for the results returned from start to end (local dates):
-        {(agency id, date): (counted, detail)}, the figures as tuples"""
+        {(agency id, date): (counted, detail)}, the figures as dicts of
+        the columns of figures_query and dossier_figures_query (None where
+        a way has no row)"""
         pool = Pool()
         Dossier = pool.get('one_stop.dossier')
         timezone = Dossier.timezone()
@@ -366,15 +409,20 @@ class CountDay(_UnitMixin, ModelSQL):
         cursor = Transaction().connection.cursor()
         found = {}
         for counted in [True, False]:
-            query = figures_query(key, start, end, counted=counted)
-            names = [getattr(c, 'output_name', None) or c.name
-                for c in query.columns]
-            names = [n for n in names if n not in {'key', 'id'}]
-            cursor.execute(*query.select(
-                    query.key, *(getattr(query, n) for n in names),
-                    order_by=[query.key]))
-            for row in cursor:
-                found.setdefault(row[0], {})[counted] = tuple(row[1:])
+            for query in [
+                    figures_query(key, start, end, counted=counted),
+                    dossier_figures_query(key, start, end, counted=counted),
+                    ]:
+                names = [getattr(c, 'output_name', None) or c.name
+                    for c in query.columns]
+                names = [n for n in names if n not in {'key', 'id'}]
+                cursor.execute(*query.select(
+                        query.key, *(getattr(query, n) for n in names),
+                        order_by=[query.key]))
+                for row in cursor:
+                    figures = found.setdefault(row[0], {}).setdefault(
+                        counted, {})
+                    figures.update(zip(names, row[1:]))
         differ = {}
         for key_, by_way in found.items():
             if by_way.get(True) != by_way.get(False):
@@ -428,6 +476,47 @@ class CountRating(_UnitMixin, ModelSQL):
                 })
 
 
+class CountDossier(_UnitMixin, ModelSQL):
+    __string__ = "Dossier Counts of a Day"
+    __name__ = 'satisfaction.count.dossier'
+
+    day_end = fields.DateTime("Day End", required=True)
+    dossiers = fields.Integer("Dossiers")
+    bad_dossiers = fields.Integer(
+        "Bad Dossiers",
+        help="Unhappy overall rating or feedback about the dossier "
+        "(Decision 766, ratio 3).")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('unit_unique', Unique(t, t.agency, t.returned_date),
+                'public_satisfaction.msg_count_unit_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.returned_date, Index.Range())))
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Dossier = pool.get('one_stop.dossier')
+        Dirty = pool.get('satisfaction.count.dirty')
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        super().__register__(module)
+        # Counts of the dossiers never made (the module updated over a
+        # database with returned dossiers)
+        cursor.execute(*table.select(table.id, limit=1))
+        if cursor.fetchone():
+            return
+        dossier = Dossier.__table__()
+        cursor.execute(*dossier.select(
+                dossier.id, where=dossier.returned_date != Null, limit=1))
+        if cursor.fetchone():
+            Dirty.mark_all()
+
+
 class CountDirty(ModelSQL):
     __string__ = "Survey Counts to Recount"
     __name__ = 'satisfaction.count.dirty'
@@ -468,19 +557,63 @@ class CountDirty(ModelSQL):
 
     @classmethod
     def mark_invitations(cls, ids):
-        "Mark the units of the invitations ids"
+        "Mark the units of the invitations ids and of their dossiers"
         if not ids:
             return
-        Invitation = Pool().get('satisfaction.invitation')
+        pool = Pool()
+        Invitation = pool.get('satisfaction.invitation')
+        Dossier = pool.get('one_stop.dossier')
         invitation = Invitation.__table__()
+        dossier = Dossier.__table__()
         cursor = Transaction().connection.cursor()
         pairs = set()
         for sub_ids in grouped_slice(sorted(set(ids))):
-            cursor.execute(*invitation.select(
+            cursor.execute(*invitation.join(dossier, 'LEFT',
+                    condition=dossier.id == invitation.dossier).select(
                     invitation.agency, invitation.returned_date,
+                    dossier.agency, dossier.returned_date,
                     where=reduce_ids(invitation.id, sub_ids)))
-            pairs.update(cursor)
+            for agency, date, dossier_agency, dossier_date in cursor:
+                pairs.update([(agency, date), (dossier_agency, dossier_date)])
         cls.mark(pairs)
+
+    @classmethod
+    def dossier_units(cls, ids):
+        "The (agency id, returned date) pairs of the dossiers ids"
+        Dossier = Pool().get('one_stop.dossier')
+        dossier = Dossier.__table__()
+        cursor = Transaction().connection.cursor()
+        pairs = set()
+        for sub_ids in grouped_slice(sorted(set(filter(None, ids)))):
+            cursor.execute(*dossier.select(
+                    dossier.agency, dossier.returned_date,
+                    where=reduce_ids(dossier.id, sub_ids)
+                    & (dossier.returned_date != Null)))
+            pairs.update(cursor)
+        return pairs
+
+    @classmethod
+    def feedback_dossiers(cls, ids):
+        """The ids of the dossiers of the feedbacks ids: linked to them, or
+        whose answer they follow up"""
+        pool = Pool()
+        Feedback = pool.get('one_stop.feedback')
+        Response = pool.get('satisfaction.response')
+        feedback = Feedback.__table__()
+        response = Response.__table__()
+        cursor = Transaction().connection.cursor()
+        dossiers = set()
+        for sub_ids in grouped_slice(sorted(set(ids))):
+            cursor.execute(*feedback.join(response, 'LEFT',
+                    condition=feedback.origin == Concat(
+                        'satisfaction.response,',
+                        Cast(response.id, Feedback.origin.sql_type().base))
+                    ).select(feedback.dossier, response.dossier,
+                    where=reduce_ids(feedback.id, sub_ids)))
+            for row in cursor:
+                dossiers.update(row)
+        dossiers.discard(None)
+        return dossiers
 
     @classmethod
     def mark_responses(cls, ids):
@@ -577,6 +710,65 @@ class Flag(metaclass=PoolMeta):
         Pool().get('satisfaction.count.dirty').mark_responses(
             [v['response'] for v in vlist if v.get('response')])
         return super().create(vlist)
+
+
+class Dossier(metaclass=PoolMeta):
+    __name__ = 'one_stop.dossier'
+
+    # Created received and never deleted (one_stop): only a write changes
+    # what is counted
+    @classmethod
+    def write(cls, *args):
+        Dirty = Pool().get('satisfaction.count.dirty')
+        counted = []
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if DOSSIER_FIELDS & set(values):
+                counted.extend(r.id for r in records)
+        before = Dirty.dossier_units(counted) if counted else set()
+        super().write(*args)
+        if counted:
+            Dirty.mark(before | Dirty.dossier_units(counted))
+
+
+class Feedback(metaclass=PoolMeta):
+    __name__ = 'one_stop.feedback'
+
+    # Never deleted (one_stop_feedback)
+    @classmethod
+    def create(cls, vlist):
+        feedbacks = super().create(vlist)
+        Dirty = Pool().get('satisfaction.count.dirty')
+        Dirty.mark(Dirty.dossier_units(
+                Dirty.feedback_dossiers([f.id for f in feedbacks])))
+        return feedbacks
+
+    @classmethod
+    def write(cls, *args):
+        Dirty = Pool().get('satisfaction.count.dirty')
+        counted = []
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if FEEDBACK_FIELDS & set(values):
+                counted.extend(r.id for r in records)
+        before = Dirty.feedback_dossiers(counted) if counted else set()
+        super().write(*args)
+        if counted:
+            Dirty.mark(Dirty.dossier_units(
+                    before | Dirty.feedback_dossiers(counted)))
+
+
+class FeedbackKind(metaclass=PoolMeta):
+    __name__ = 'one_stop.feedback.kind'
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        if any('about_dossier' in values
+                for _, values in zip(actions, actions)):
+            # every dossier with a feedback of the kind may change
+            Pool().get('satisfaction.count.dirty').mark_all()
+        super().write(*args)
 
 
 class OneStopConfiguration(metaclass=PoolMeta):

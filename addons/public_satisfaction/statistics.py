@@ -359,48 +359,127 @@ def rating_questions():
     return [tuple(r) for r in cursor]
 
 
-def unsatisfied_dossiers():
-    "The query of the dossiers whose overall rating is unhappy"
+def bad_dossiers(dossiers):
+    """The query of the ids of the dossiers of dossiers() (a new query of
+    the dossiers in scope, column id, each time it is called) that are bad
+    for Decision 766, ratio 3: their overall rating unhappy, or the subject
+    of a feedback about them.
+
+    Each part starts from the dossiers in scope and joins what they have,
+    so that the database reads the answers and feedback of those dossiers
+    only (a few for the units of counts.py being changed, every one for a
+    recount of all of them)."""
     pool = Pool()
     Response = pool.get('satisfaction.response')
     Answer = pool.get('satisfaction.response.answer')
     Question = pool.get('satisfaction.question')
-    answer = Answer.__table__()
-    response = Response.__table__()
-    question = Question.__table__()
-    return answer.join(
-        response, condition=answer.response == response.id
-        ).join(question, condition=answer.question == question.id
-        ).select(
-        response.dossier,
-        where=(question.element == 'overall')
-        & (answer.value <= scoring.UNHAPPY_MAX)
-        & _false(response.excluded))
-
-
-def complained_dossiers():
-    """The query of the dossiers that are the subject of a feedback about
-    them (Decision 766, ratio 3)"""
-    pool = Pool()
     Feedback = pool.get('one_stop.feedback')
     Kind = pool.get('one_stop.feedback.kind')
-    Response = pool.get('satisfaction.response')
-    feedback = Feedback.__table__()
-    kind = Kind.__table__()
-    response = Response.__table__()
-    about = (kind.about_dossier == Literal(True)) & ~feedback.state.in_(
-        list(OUT_OF_SCOPE_STATES))
-    linked = feedback.join(kind, condition=feedback.kind == kind.id).select(
-        feedback.dossier, where=about & (feedback.dossier != Null))
-    followed = feedback.join(kind, condition=feedback.kind == kind.id
-        ).join(response, condition=feedback.origin == Concat(
-            'satisfaction.response,',
-            Cast(response.id, Feedback.origin.sql_type().base))
-        ).select(
-        response.dossier,
-        where=about & (feedback.channel == 'survey')
-        & _false(response.excluded))
-    return Union(linked, followed)
+
+    def unsatisfied():
+        scope = dossiers()
+        response = Response.__table__()
+        answer = Answer.__table__()
+        question = Question.__table__()
+        return scope.join(response, condition=response.dossier == scope.id
+            ).join(answer, condition=answer.response == response.id
+            ).join(question, condition=answer.question == question.id
+            ).select(scope.id,
+                where=(question.element == 'overall')
+                & (answer.value <= scoring.UNHAPPY_MAX)
+                & _false(response.excluded))
+
+    def about(feedback, kind):
+        return (kind.about_dossier == Literal(True)) & ~feedback.state.in_(
+            list(OUT_OF_SCOPE_STATES))
+
+    def linked():
+        scope = dossiers()
+        feedback = Feedback.__table__()
+        kind = Kind.__table__()
+        return scope.join(feedback, condition=feedback.dossier == scope.id
+            ).join(kind, condition=feedback.kind == kind.id
+            ).select(scope.id, where=about(feedback, kind))
+
+    def followed():
+        "the follow-ups of the answers about the dossiers"
+        scope = dossiers()
+        response = Response.__table__()
+        feedback = Feedback.__table__()
+        kind = Kind.__table__()
+        return scope.join(response, condition=response.dossier == scope.id
+            ).join(feedback, condition=feedback.origin == Concat(
+                'satisfaction.response,',
+                Cast(response.id, Feedback.origin.sql_type().base))
+            ).join(kind, condition=feedback.kind == kind.id
+            ).select(scope.id,
+                where=about(feedback, kind) & (feedback.channel == 'survey')
+                & _false(response.excluded))
+    return Union(unsatisfied(), linked(), followed())
+
+
+def dossier_totals(dossiers, keys):
+    """The query of the dossiers of dossiers() (see bad_dossiers; columns id
+    and those of keys) grouped by the columns named keys: the keys, the
+    number of dossiers (dossiers) and of those bad for Decision 766
+    (bad_dossiers)"""
+    scope = dossiers()
+    bad = bad_dossiers(dossiers)
+    group = [getattr(scope, k) for k in keys]
+    return scope.join(bad, 'LEFT', condition=bad.id == scope.id).select(
+        *group,
+        Cast(Count(scope.id), 'INTEGER').as_('dossiers'),
+        Cast(Count(bad.id), 'INTEGER').as_('bad_dossiers'),
+        group_by=group)
+
+
+def dossier_figures_query(key, start, end, where=None, counted=True):
+    """Return the query of the figures of Decision 766, ratio 3, of the
+    dossiers whose result was returned from start to end (local dates, both
+    included), one row per value of key: key, dossiers and bad_dossiers.
+
+    key and where are as for figures_query, of the dossier table and its
+    columns agency and returned_date only; counted: read the counts of the
+    days kept by counts.py and the detail of the units being changed."""
+    pool = Pool()
+    Dossier = pool.get('one_stop.dossier')
+    CountDay = pool.get('satisfaction.count.day')
+    low, high = utc_bounds(start, end, Dossier.timezone())
+    counted = counted and CountDay.usable()
+
+    def in_bounds(table):
+        condition = (table.returned_date >= low) & (table.returned_date < high)
+        if where is not None:
+            condition &= where(table)
+        return condition
+
+    def returned(units=None):
+        def dossiers():
+            dossier = Dossier.__table__()
+            condition = (dossier.state == 'returned') & in_bounds(dossier)
+            columns = [dossier.id, key(dossier).as_('key')]
+            if units is None:
+                return dossier.select(*columns, where=condition)
+            unit = units()
+            return unit.join(dossier, condition=(
+                    (dossier.agency == unit.agency)
+                    & (dossier.returned_date >= unit.returned_date)
+                    & (dossier.returned_date < unit.day_end))
+                ).select(*columns, where=condition)
+        return dossiers
+
+    if not counted:
+        return dossier_totals(returned(), ['key'])
+    totals = Union(
+        CountDay.dossier_totals(key, in_bounds),
+        dossier_totals(
+            returned(lambda: CountDay.changed_units(in_bounds)), ['key']),
+        all_=True)
+    return totals.select(
+        totals.key,
+        Cast(Sum(totals.dossiers), 'INTEGER').as_('dossiers'),
+        Cast(Sum(totals.bad_dossiers), 'INTEGER').as_('bad_dossiers'),
+        group_by=[totals.key])
 
 
 def period_figures(agency_ids, start, end, counted=True):
@@ -413,8 +492,6 @@ def period_figures(agency_ids, start, end, counted=True):
     subject "about the dossier"), not rejected nor withdrawn: linked to the
     dossier, or the follow-up of an answer about it (an excluded answer
     counts for neither).  counted: see figures_query."""
-    pool = Pool()
-    Dossier = pool.get('one_stop.dossier')
     cursor = Transaction().connection.cursor()
     result = {a: Figures(a) for a in agency_ids}
     if not agency_ids:
@@ -441,17 +518,10 @@ def period_figures(agency_ids, start, end, counted=True):
 
     # Decision 766, ratio 3: dossiers returned in the period, by their
     # agency, whatever their channel
-    low, high = utc_bounds(start, end, Dossier.timezone())
-    dossier = Dossier.__table__()
-    cursor.execute(*dossier.select(
-            dossier.agency, Count(dossier.id),
-            _count(dossier.id.in_(unsatisfied_dossiers())
-                | dossier.id.in_(complained_dossiers()), dossier.id),
-            where=dossier.agency.in_(agencies)
-            & (dossier.state == 'returned')
-            & (dossier.returned_date >= low)
-            & (dossier.returned_date < high),
-            group_by=[dossier.agency]))
+    cursor.execute(*dossier_figures_query(
+            lambda dossier: dossier.agency, start, end,
+            where=lambda dossier: dossier.agency.in_(agencies),
+            counted=counted))
     for agency, dossiers, bad in cursor:
         result[agency].dossiers = dossiers
         result[agency].bad_dossiers = bad or 0

@@ -5,7 +5,8 @@
 equal the figures counted by hand, before and after a refresh, after
 changes the refresh has not seen yet, once an open invitation has expired,
 and after raw writes marked with mark_all; check() finds a count that
-differs from the detail."""
+differs from the detail.  The same for the dossiers of Decision 766, ratio
+3: those returned, and those bad by their answer or by a feedback."""
 import datetime as dt
 import unittest
 from unittest.mock import patch
@@ -63,7 +64,8 @@ class CountRulesTestCase(unittest.TestCase):
         self.assertTrue(0 <= key < 2 ** 63)
 
 
-class CountsTestCase(SurveyWorldMixin, unittest.TestCase):
+class CountsWorld(SurveyWorldMixin):
+    "The small province of the counts' tests and how they are read"
 
     @classmethod
     def setUpClass(cls):
@@ -90,12 +92,21 @@ class CountsTestCase(SurveyWorldMixin, unittest.TestCase):
         cursor.execute(*table.select(table.id))
         return len(cursor.fetchall())
 
-    def tamper(self, agency, start):
-        "Add 100 to the eligible count of the unit, as a bug would"
-        table = Pool().get('satisfaction.count.day').__table__()
+    def ratio_3(self, agency, start=PERIOD[0], end=PERIOD[1]):
+        "(dossiers returned, bad dossiers) of Decision 766, ratio 3"
+        from trytond.modules.public_satisfaction.statistics import (
+            period_figures)
+        figures = period_figures([agency.id], start, end)[agency.id]
+        return figures.dossiers, figures.bad_dossiers
+
+    def tamper(self, agency, start, model='satisfaction.count.day',
+            column='eligible'):
+        "Add 100 to a count of the unit, as a bug would"
+        table = Pool().get(model).__table__()
         cursor = Transaction().connection.cursor()
+        column = getattr(table, column)
         cursor.execute(*table.update(
-                [table.eligible], [table.eligible + 100],
+                [column], [column + 100],
                 where=(table.agency == agency.id)
                 & (table.returned_date == start)))
         self.assertEqual(cursor.rowcount, 1)
@@ -117,6 +128,11 @@ class CountsTestCase(SurveyWorldMixin, unittest.TestCase):
         _, invitation = self.returned(b, procedure, party, MARCH_10)
         self.answer(invitation, 3)
         return a, b, still_open
+
+
+
+class CountsTestCase(CountsWorld, unittest.TestCase):
+    "The survey figures read from the counts"
 
     # A: 4 eligible, 3 answered, none expired nor excluded
     A = (4, 3, 0, 0, {5: 1, 2: 1, 4: 1})
@@ -160,8 +176,8 @@ class CountsTestCase(SurveyWorldMixin, unittest.TestCase):
         differ = CountDay.check(*PERIOD)
         self.assertEqual(list(differ), [(a.id, dt.date(2025, 3, 20))])
         (counted, detail), = differ.values()
-        # eligible: the first count after the key; 1 on 20/03
-        self.assertEqual((counted[0], detail[0]), (101, 1))
+        # eligible: 1 on 20/03
+        self.assertEqual((counted['eligible'], detail['eligible']), (101, 1))
 
         # marked: read from the detail until the refresh recounts it
         Dirty.mark([(a.id, MARCH_20)])
@@ -266,6 +282,131 @@ class CountsTestCase(SurveyWorldMixin, unittest.TestCase):
         self.assertEqual(self.count_rows('satisfaction.count.dirty'), 0)
         self.assertEqual(self.count_rows('satisfaction.count.day'), 3)
         self.assertEqual(self.figures(a), self.A)
+        self.assertEqual(CountDay.check(*PERIOD), {})
+
+
+class CountedDossiersTestCase(CountsWorld, unittest.TestCase):
+    "The dossiers of Decision 766, ratio 3, read from the counts"
+
+    def tamper_dossiers(self, agency, start):
+        self.tamper(agency, start, 'satisfaction.count.dossier', 'dossiers')
+
+    @with_transaction()
+    def test_refresh_and_check(self):
+        """The counts give the dossiers counted by hand; check finds a
+        wrong one; a marked unit is read from the detail"""
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        Dirty = pool.get('satisfaction.count.dirty')
+        a, b, _ = self.small_province()
+        # A: 3 dossiers on 10/03 (answers 5 and 2, one open) and 1 on 20/03
+        # (answer 4): the 2 is unhappy; B: 1 dossier, answer 3
+        self.assertEqual(self.ratio_3(a), (4, 1))
+        self.assertEqual(self.ratio_3(b), (1, 0))
+        self.assertEqual(CountDay.refresh(), 3)
+        self.assertEqual(self.count_rows('satisfaction.count.dossier'), 3)
+        self.assertEqual(self.ratio_3(a), (4, 1))
+        self.assertEqual(self.ratio_3(b), (1, 0))
+        self.assertEqual(CountDay.check(*PERIOD), {})
+
+        self.tamper_dossiers(a, MARCH_20_START)
+        self.assertEqual(self.ratio_3(a), (104, 1))
+        differ = CountDay.check(*PERIOD)
+        self.assertEqual(list(differ), [(a.id, dt.date(2025, 3, 20))])
+        (counted, detail), = differ.values()
+        self.assertEqual(
+            (counted['dossiers'], detail['dossiers']), (101, 1))
+        self.assertEqual(counted['eligible'], detail['eligible'])
+
+        Dirty.mark([(a.id, MARCH_20)])
+        self.assertEqual(self.ratio_3(a), (4, 1))
+        self.assertEqual(CountDay.refresh(), 1)
+        self.assertEqual(self.ratio_3(a), (4, 1))
+        self.assertEqual(CountDay.check(*PERIOD), {})
+
+    @with_transaction()
+    def test_changes_before_refresh(self):
+        """A feedback about a dossier, its rejection and the exclusion of an
+        unhappy answer after the refresh are in the figures at once"""
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        Dossier = pool.get('one_stop.dossier')
+        Feedback = pool.get('one_stop.feedback')
+        Response = pool.get('satisfaction.response')
+        a, b, _ = self.small_province()
+        CountDay.refresh()
+
+        # a feedback about the dossier of 20/03 (answered 4): bad
+        self.tamper_dossiers(a, MARCH_20_START)
+        dossier, = Dossier.search([
+                ('agency', '=', a.id), ('returned_date', '=', MARCH_20)])
+        feedback = self.pakn(dossier)
+        self.assertEqual(self.ratio_3(a), (4, 2))
+        CountDay.refresh()
+        self.assertEqual(self.ratio_3(a), (4, 2))
+
+        # rejected: not bad any more
+        self.tamper_dossiers(a, MARCH_20_START)
+        Feedback.write([feedback], {'reason': "Không thuộc phạm vi"})
+        Feedback.reject([feedback])
+        self.assertEqual(self.ratio_3(a), (4, 1))
+        CountDay.refresh()
+
+        # the unhappy answer excluded: not bad either
+        self.tamper_dossiers(a, MARCH_10_START)
+        unhappy, = Response.search([
+                ('invitation.agency', '=', a.id),
+                ('answers.value', '=', 2)])
+        Response.write([unhappy], {
+                'excluded': True, 'exclusion_reason': "Trùng lặp"})
+        self.assertEqual(self.ratio_3(a), (4, 0))
+        CountDay.refresh()
+        self.assertEqual(self.ratio_3(a), (4, 0))
+        self.assertEqual(self.ratio_3(b), (1, 0))
+        self.assertEqual(CountDay.check(*PERIOD), {})
+
+    @with_transaction()
+    def test_returned_without_invitation(self):
+        """A dossier returned without a survey (online) is counted at once
+        by its return, then by the refresh"""
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        Dossier = pool.get('one_stop.dossier')
+        Invitation = pool.get('satisfaction.invitation')
+        a, b, procedure, party = self.world()
+        CountDay.refresh()
+        today = Dossier.today()
+        self.assertEqual(self.ratio_3(a, today, today), (0, 0))
+        dossier, = Dossier.create([{
+                    'applicant': party.id, 'procedure': procedure.id,
+                    'agency': a.id, 'channel': 'online'}])
+        Dossier.process([dossier])
+        Dossier.mark_ready([dossier])
+        Dossier.return_result([dossier])
+        self.assertEqual(
+            Invitation.search([('dossier', '=', dossier.id)]), [])
+        self.assertEqual(self.ratio_3(a, today, today), (1, 0))
+        self.assertEqual(CountDay.refresh(), 1)
+        self.assertEqual(self.count_rows('satisfaction.count.dossier'), 1)
+        self.assertEqual(self.count_rows('satisfaction.count.day'), 0)
+        self.assertEqual(self.ratio_3(a, today, today), (1, 0))
+        self.assertEqual(CountDay.check(today, today), {})
+
+    @with_transaction()
+    def test_kind_about_dossier(self):
+        "A subject that becomes about the dossier: every unit recounted"
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        Kind = pool.get('one_stop.feedback.kind')
+        a, b, _ = self.small_province()
+        CountDay.refresh()
+        self.assertTrue(CountDay.usable())
+        kind, = Kind.search([('about_dossier', '=', False)], limit=1)
+        Kind.write([kind], {'about_dossier': True})
+        self.assertFalse(CountDay.usable())
+        self.assertEqual(self.ratio_3(a), (4, 1))
+        CountDay.refresh()
+        self.assertTrue(CountDay.usable())
         self.assertEqual(CountDay.check(*PERIOD), {})
 
 

@@ -12,7 +12,8 @@ agency and day:
   (statistics.COUNTS) and open_expiry, the earliest expiry of those still
   open when the row was made (the row is stale once it has passed: one of
   them has expired since);
-- satisfaction.count.rating: the rating answers by question and value;
+- satisfaction.count.rating: the rating answers by question, one column
+  a value;
 - satisfaction.count.dossier: the dossiers returned that day and those bad
   for Decision 766, ratio 3 (statistics.dossier_figures_query), by the
   dossier's own agency and day.
@@ -50,8 +51,9 @@ from trytond.transaction import Transaction
 
 from . import bulk
 from .invitation import OPEN_STATES
+from .scoring import LEVELS
 from .statistics import COUNTS, dossier_figures_query, dossier_totals, \
-    figures_query, invitation_totals, rating_counts
+    figures_query, invitation_totals, level_column, rating_counts
 
 logger = logging.getLogger(__name__)
 
@@ -217,8 +219,9 @@ class CountDay(_UnitMixin, ModelSQL):
         Rating = Pool().get('satisfaction.count.rating')
         table = Rating.__table__()
         return table.select(
-            key(table).as_('key'), table.question, table.value,
-            table.not_applicable, table.count,
+            key(table).as_('key'), table.question,
+            *(getattr(table, level_column(level))
+                for level in LEVELS + (None,)),
             where=condition(table) & cls._unmarked(table))
 
     @classmethod
@@ -355,14 +358,15 @@ class CountDay(_UnitMixin, ModelSQL):
                     totals.open_expiry, Literal(user), CurrentTimestamp())))
 
         ratings = rating_counts(detail, ['agency', 'day'])
+        levels = [level_column(level) for level in LEVELS + (None,)]
         table = Rating.__table__()
         cursor.execute(*table.insert(
                 [table.agency, table.returned_date, table.question,
-                    table.value, table.not_applicable, table.count,
+                    *(getattr(table, c) for c in levels),
                     table.create_uid, table.create_date],
                 ratings.select(
                     ratings.agency, start(ratings.day), ratings.question,
-                    ratings.value, ratings.not_applicable, ratings.count,
+                    *(getattr(ratings, c) for c in levels),
                     Literal(user), CurrentTimestamp())))
 
         def returned():
@@ -461,9 +465,12 @@ class CountRating(_UnitMixin, ModelSQL):
     question = fields.Many2One(
         'satisfaction.question', "Question", required=True,
         ondelete='CASCADE')
-    value = fields.Integer("Value")
-    not_applicable = fields.Boolean("Not Applicable")
-    count = fields.Integer("Count")
+    level_1 = fields.Integer("Rated 1")
+    level_2 = fields.Integer("Rated 2")
+    level_3 = fields.Integer("Rated 3")
+    level_4 = fields.Integer("Rated 4")
+    level_5 = fields.Integer("Rated 5")
+    level_na = fields.Integer("Not Applicable")
 
     @classmethod
     def __setup__(cls):
@@ -474,6 +481,23 @@ class CountRating(_UnitMixin, ModelSQL):
                     (t.returned_date, Index.Range())),
                 Index(t, (t.returned_date, Index.Range())),
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        Dirty = Pool().get('satisfaction.count.dirty')
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        table_h = cls.__table_handler__(module)
+        # Migration from one row a value (columns value, not_applicable,
+        # count): counted again from the detail
+        by_value = table_h.column_exist('value')
+        super().__register__(module)
+        if by_value:
+            cursor.execute(*table.delete())
+            table_h = cls.__table_handler__(module)
+            for name in ['value', 'not_applicable', 'count']:
+                table_h.drop_column(name)
+            Dirty.mark_all()
 
 
 class CountDossier(_UnitMixin, ModelSQL):

@@ -120,6 +120,12 @@ def rating_column(name, level):
     return f'{name}_{"na" if level is None else level}'
 
 
+def level_column(level):
+    """The column of rating_counts() with the number of answers at level
+    (1..5; None: not applicable)"""
+    return f'level_{"na" if level is None else level}'
+
+
 def _count(condition, column):
     "The number of rows matching condition (a typed, portable count)"
     return Count(Case((condition, column)))
@@ -209,8 +215,8 @@ def invitation_totals(invitation, keys, now, extra=()):
 def rating_counts(invitation, keys):
     """The query of the rating answers of the responses not excluded of the
     invitations of the query invitation (columns id and those of keys):
-    the columns keys, question, value, not_applicable and count, one row a
-    key, question and value"""
+    the columns keys, question and level_column(level) for each level of
+    scoring.LEVELS and None, one row a key and question"""
     pool = Pool()
     Response = pool.get('satisfaction.response')
     Answer = pool.get('satisfaction.response.answer')
@@ -219,15 +225,21 @@ def rating_counts(invitation, keys):
     answer = Answer.__table__()
     question = Question.__table__()
     group = [getattr(invitation, k) for k in keys]
+
+    def at(level):
+        if level is None:
+            return answer.not_applicable == Literal(True)
+        return (answer.value == level) & _false(answer.not_applicable)
     return answer.join(response, condition=answer.response == response.id
         ).join(invitation, condition=response.invitation == invitation.id
         ).join(question, condition=answer.question == question.id
         ).select(
-        *group, answer.question, answer.value, answer.not_applicable,
-        Cast(Count(answer.id), 'INTEGER').as_('count'),
+        *group, answer.question,
+        *(Cast(_count(at(level), answer.id), 'INTEGER').as_(
+                level_column(level))
+            for level in scoring.LEVELS + (None,)),
         where=(question.kind == 'rating') & _false(response.excluded),
-        group_by=group + [
-            answer.question, answer.value, answer.not_applicable])
+        group_by=group + [answer.question])
 
 
 def figures_query(
@@ -312,8 +324,8 @@ def figures_query(
     if not ratings:
         return totals
 
-    # The rating answers by key, question and value first (a few rows a
-    # key), spread over the columns of each rating afterwards
+    # The rating answers by key and question first (a few rows a key),
+    # spread over the columns of each rating afterwards
     if counted:
         counts = Union(
             CountDay.rating_counts(key, in_bounds),
@@ -322,6 +334,11 @@ def figures_query(
             all_=True)
     else:
         counts = rating_counts(invitations(), ['key'])
+    levels = [level_column(level) for level in scoring.LEVELS + (None,)]
+    by_question = counts.select(
+        counts.key, counts.question,
+        *(Cast(Sum(getattr(counts, c)), 'INTEGER').as_(c) for c in levels),
+        group_by=[counts.key, counts.question])
     question = Question.__table__()
     columns = []
     for name, (element, code) in ratings.items():
@@ -329,16 +346,12 @@ def figures_query(
         if code is not None:
             of_rating &= question.code == code
         for level in scoring.LEVELS + (None,):
-            if level is None:
-                matches = counts.not_applicable == Literal(True)
-            else:
-                matches = ((counts.value == level)
-                    & _false(counts.not_applicable))
-            columns.append(Sum(Case((of_rating & matches, counts.count))
+            columns.append(Sum(Case((of_rating,
+                            getattr(by_question, level_column(level))))
                     ).as_(rating_column(name, level)))
-    by_level = counts.join(
-        question, condition=counts.question == question.id).select(
-        counts.key, *columns, group_by=[counts.key])
+    by_level = by_question.join(
+        question, condition=by_question.question == question.id).select(
+        by_question.key, *columns, group_by=[by_question.key])
     return totals.join(by_level, 'LEFT', condition=by_level.key == totals.key
         ).select(
         totals.key, totals.id, *(getattr(totals, c) for c in COUNTS),

@@ -41,7 +41,9 @@ default ``postgresql://tryton:tryton@localhost:5432/``):
 
 Options: ``--answers N`` (default 1,000,000), ``--agencies N`` (100),
 ``--repeat N`` (9), ``--year YYYY`` (2025), ``--database NAME``, ``--keep``,
-``--try-indexes``, ``--no-explain``, ``--seed``.
+``--try-indexes``, ``--no-explain``, ``--seed``, ``--reuse`` (with
+``--database``: the database of an earlier run with ``--keep``, its module
+updated with ``trytond-admin -u``, nothing generated).
 """
 import argparse
 import datetime as dt
@@ -104,11 +106,13 @@ def script(name):
     return [path] if os.path.exists(path) else [name]
 
 
-def create_database(database):
-    "Create database and activate public_satisfaction with trytond-admin"
-    admin_execute(
-        f'CREATE DATABASE "{database}" TEMPLATE template0 '
-        "ENCODING 'unicode'")
+def create_database(database, update=False):
+    """Create database and activate public_satisfaction with trytond-admin;
+    with update, only update the module of the existing database"""
+    if not update:
+        admin_execute(
+            f'CREATE DATABASE "{database}" TEMPLATE template0 '
+            "ENCODING 'unicode'")
     with tempfile.TemporaryDirectory() as directory:
         passfile = os.path.join(directory, 'admin.pass')
         with open(passfile, 'w') as fp:
@@ -130,6 +134,32 @@ def create_database(database):
 
 
 # --- data generation ----------------------------------------------------
+
+def existing_counts(database):
+    "The counts of generate() read from a database it filled before"
+    with psycopg.connect(db_uri(database)) as conn:
+        rating, = conn.execute(
+            "SELECT count(*) FROM satisfaction_question q "
+            "JOIN satisfaction_questionnaire n ON n.id = q.questionnaire "
+            "WHERE n.code = %s AND q.kind = 'rating' AND n.version = ("
+            "SELECT max(version) FROM satisfaction_questionnaire "
+            "WHERE code = %s)", (QUESTIONNAIRE, QUESTIONNAIRE)).fetchone()
+        row = conn.execute("""
+            SELECT
+                (SELECT count(*) FROM satisfaction_response),
+                (SELECT count(*) FROM satisfaction_invitation),
+                (SELECT count(*) FROM one_stop_dossier),
+                (SELECT count(*) FROM one_stop_agency
+                    WHERE code LIKE 'B15.%%'),
+                (SELECT count(*) FROM satisfaction_response_answer),
+                (SELECT count(*) FROM satisfaction_invitation
+                    WHERE state = 'answered'),
+                (SELECT count(*) FROM satisfaction_response WHERE excluded)
+            """).fetchone()
+    return dict(zip(['rating_questions', 'responses', 'invitations',
+                'dossiers', 'agencies', 'answers', 'answered', 'excluded'],
+            (rating,) + row))
+
 
 def generate(database, answers, agencies, year, seed):
     """Fill database with set-based SQL; return the counts.
@@ -423,7 +453,8 @@ class Tested:
             cursor = transaction.connection.cursor()
             rows = {}
             for table in ['satisfaction_count_day',
-                    'satisfaction_count_rating']:
+                    'satisfaction_count_rating',
+                    'satisfaction_count_dossier']:
                 cursor.execute(f'SELECT count(*) FROM {table}')
                 rows[table], = cursor.fetchone()
         return elapsed, days, rows
@@ -512,6 +543,36 @@ BASELINE_MONTHS = """
         AND q.kind = 'rating' AND q.element = 'overall'
         AND a.value IS NOT NULL AND a.not_applicable IS NOT TRUE
     GROUP BY 1"""
+
+
+# Decision 766, ratio 3, by hand: the dossiers returned and those whose
+# overall answer (not excluded) is unhappy; the benchmark has no feedback
+BASELINE_766 = """
+SELECT d.agency, count(*), count(*) FILTER (WHERE EXISTS (
+        SELECT 1 FROM satisfaction_response r
+        JOIN satisfaction_response_answer a ON a.response = r.id
+        JOIN satisfaction_question q ON q.id = a.question
+        WHERE r.dossier = d.id AND q.element = 'overall' AND a.value <= 2
+            AND NOT COALESCE(r.excluded, false)))
+FROM one_stop_dossier d
+WHERE d.agency = ANY(%(agencies)s) AND d.state = 'returned'
+    AND d.returned_date >= %(low)s AND d.returned_date < %(high)s
+GROUP BY d.agency
+"""
+
+
+def check_766(conn, figures, agency_ids, low, high):
+    "Assert the dossiers of ratio 3 of (a) are those counted by hand"
+    rows = conn.execute(BASELINE_766, {
+            'agencies': agency_ids, 'low': low, 'high': high}).fetchall()
+    expected = {a: (0, 0) for a in agency_ids}
+    expected.update({a: (n, bad) for a, n, bad in rows})
+    got = {a: (figures[a].dossiers, figures[a].bad_dossiers)
+        for a in agency_ids}
+    assert got == expected, sorted(
+        (a, got[a], expected[a]) for a in agency_ids
+        if got[a] != expected[a])[:3]
+    return sum(n for n, _ in got.values()), sum(b for _, b in got.values())
 
 
 def run_month_baseline(conn, agency, low, high):
@@ -664,6 +725,9 @@ def run_scenarios(tested, conn, cases, counts, options, plans=True):
         times_a, times_b, figures, baseline = time_both(
             tested, conn, ids, start, end, low, high, options.repeat)
         checked = check_agree(figures, baseline, ids, shown=1 if n else 2)
+        dossiers, bad = check_766(conn, figures, ids, low, high)
+        log(f"  (a) and a hand-written query agree on ratio 3 of every "
+            f"agency: {dossiers:,} dossiers, {bad:,} with an unhappy answer")
         answered = sum(f.answered for f in figures.values())
         excluded = sum(f.excluded for f in figures.values())
         counted = sum(sum(sum(v.values()) for v in f.ratings.values())
@@ -702,6 +766,9 @@ def main():
     parser.add_argument('--database')
     parser.add_argument('--keep', action='store_true',
         help="keep the database at the end")
+    parser.add_argument('--reuse', action='store_true',
+        help="use the existing --database filled by an earlier run with "
+        "--keep: the module updated, nothing generated")
     parser.add_argument('--try-indexes', action='store_true',
         help="also time with the candidate indexes created by hand")
     parser.add_argument('--no-explain', action='store_true')
@@ -713,19 +780,25 @@ def main():
     log(benchlib.machine())
 
     log(f"database {database} on {URI.split('@')[-1]}")
+    reuse = options.reuse and options.database
     begin = time.perf_counter()
-    create_database(database)
+    create_database(database, update=reuse)
     setup_seconds = time.perf_counter() - begin
-    log(f"created and activated public_satisfaction in "
-        f"{setup_seconds:.1f} s")
+    log(f"{'updated' if reuse else 'created and activated'} "
+        f"public_satisfaction in {setup_seconds:.1f} s")
     try:
-        log("generating:")
-        begin = time.perf_counter()
-        counts, _ = generate(database, options.answers, options.agencies,
-            options.year, options.seed)
-        generation_seconds = time.perf_counter() - begin
-        log(f"generated in {generation_seconds:.1f} s: "
-            + ', '.join(f'{k} {v:,}' for k, v in counts.items()))
+        if reuse:
+            counts = existing_counts(database)
+            log("reused: " + ', '.join(
+                    f'{k} {v:,}' for k, v in counts.items()))
+        else:
+            log("generating:")
+            begin = time.perf_counter()
+            counts, _ = generate(database, options.answers,
+                options.agencies, options.year, options.seed)
+            generation_seconds = time.perf_counter() - begin
+            log(f"generated in {generation_seconds:.1f} s: "
+                + ', '.join(f'{k} {v:,}' for k, v in counts.items()))
 
         tested = Tested(database)
         log(f"trytond pool loaded in {tested.pool_seconds:.1f} s")
@@ -735,7 +808,8 @@ def main():
                 f'{t} {n:,} rows' for t, n in rows.items()))
         with psycopg.connect(db_uri(database), autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE satisfaction_count_day, "
-                "satisfaction_count_rating, satisfaction_count_dirty")
+                "satisfaction_count_rating, satisfaction_count_dossier, "
+                "satisfaction_count_dirty")
         seconds, differ = tested.check(
             dt.date(options.year, 1, 1), dt.date(options.year, 12, 31))
         log(f"counts checked against the detail (CountDay.check, the "

@@ -11,6 +11,7 @@ import datetime as dt
 import unittest
 from unittest.mock import patch
 
+from trytond import backend
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -129,14 +130,14 @@ class CountsWorld(SurveyWorldMixin):
         self.answer(invitation, 3)
         return a, b, still_open
 
+    # A: 4 eligible, 3 answered, none expired nor excluded
+    A = (4, 3, 0, 0, {5: 1, 2: 1, 4: 1})
+    B = (1, 1, 0, 0, {3: 1})
+
 
 
 class CountsTestCase(CountsWorld, unittest.TestCase):
     "The survey figures read from the counts"
-
-    # A: 4 eligible, 3 answered, none expired nor excluded
-    A = (4, 3, 0, 0, {5: 1, 2: 1, 4: 1})
-    B = (1, 1, 0, 0, {3: 1})
 
     @with_transaction()
     def test_refresh(self):
@@ -259,6 +260,21 @@ class CountsTestCase(CountsWorld, unittest.TestCase):
             # read from the detail: the tampered count is not read
             self.assertEqual(self.figures(a), (4, 3, 1, 0, self.A[4]))
 
+    @unittest.skipUnless(
+        backend.name == 'postgresql', "SQLite has a single writer")
+    @with_transaction()
+    def test_concurrent_refresh(self):
+        """A refresh while another one runs returns at once (None) and
+        leaves the marks to it"""
+        CountDay = Pool().get('satisfaction.count.day')
+        self.small_province()
+        # the lock is held until this transaction ends
+        self.assertEqual(CountDay.refresh(), 3)
+        with Transaction().new_transaction() as transaction:
+            self.assertIsNone(CountDay.refresh())
+            transaction.rollback()
+        self.assertEqual(CountDay.refresh(), 0)
+
     @with_transaction()
     def test_mark_all(self):
         """After raw writes marked with mark_all, the figures are read from
@@ -279,6 +295,33 @@ class CountsTestCase(CountsWorld, unittest.TestCase):
         self.assertTrue(CountDay.usable())
         self.assertEqual(self.count_rows('satisfaction.count.dirty'), 0)
         self.assertEqual(self.count_rows('satisfaction.count.day'), 3)
+        self.assertEqual(self.figures(a), self.A)
+        self.assertEqual(CountDay.check(*PERIOD), {})
+
+
+class CountsMigrationTestCase(CountsWorld, unittest.TestCase):
+    "The update from the rating counts of one row a value"
+
+    @with_transaction()
+    def test_rating_counts_by_value(self):
+        """The rows of the earlier layout are deleted with its columns and
+        every unit is counted again"""
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        CountRating = pool.get('satisfaction.count.rating')
+        a, b, _ = self.small_province()
+        CountDay.refresh()
+        self.assertEqual(self.count_rows('satisfaction.count.rating'), 3)
+        table_h = CountRating.__table_handler__('public_satisfaction')
+        table_h.add_column('value', 'INTEGER')
+        CountRating.__register__('public_satisfaction')
+        table_h = CountRating.__table_handler__('public_satisfaction')
+        self.assertFalse(table_h.column_exist('value'))
+        self.assertEqual(self.count_rows('satisfaction.count.rating'), 0)
+        self.assertFalse(CountDay.usable())
+        self.assertEqual(self.figures(a), self.A)
+        CountDay.refresh()
+        self.assertEqual(self.count_rows('satisfaction.count.rating'), 3)
         self.assertEqual(self.figures(a), self.A)
         self.assertEqual(CountDay.check(*PERIOD), {})
 

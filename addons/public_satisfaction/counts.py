@@ -744,12 +744,15 @@ class Dossier(metaclass=PoolMeta):
     @classmethod
     def write(cls, *args):
         Dirty = Pool().get('satisfaction.count.dirty')
-        counted = []
+        counted, moved = [], []
         actions = iter(args)
         for records, values in zip(actions, actions):
             if DOSSIER_FIELDS & set(values):
                 counted.extend(r.id for r in records)
-        before = Dirty.dossier_units(counted) if counted else set()
+            if {'agency', 'returned_date'} & set(values):
+                moved.extend(r.id for r in records)
+        # the unit left by a move; a change of state stays in its unit
+        before = Dirty.dossier_units(moved) if moved else set()
         super().write(*args)
         if counted:
             Dirty.mark(before | Dirty.dossier_units(counted))

@@ -407,6 +407,33 @@ class CountedDossiersTestCase(CountsWorld, unittest.TestCase):
         self.assertEqual(CountDay.check(*PERIOD), {})
 
     @with_transaction()
+    def test_dossier_moved(self):
+        "A dossier moved to another day marks the day it leaves and enters"
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        Dossier = pool.get('one_stop.dossier')
+        a, b, _ = self.small_province()
+        CountDay.refresh()
+        march_10 = (dt.date(2025, 3, 10),) * 2
+        march_20 = (dt.date(2025, 3, 20),) * 2
+        self.assertEqual(self.ratio_3(a, *march_10), (3, 1))
+        self.assertEqual(self.ratio_3(a, *march_20), (1, 0))
+        self.tamper_dossiers(a, MARCH_10_START)
+        self.tamper_dossiers(a, MARCH_20_START)
+        unhappy, = Dossier.search([
+                ('agency', '=', a.id), ('returned_date', '=', MARCH_10),
+                ('id', 'in', [r.dossier.id for r in pool.get(
+                            'satisfaction.response').search([
+                                ('answers.value', '=', 2)])])])
+        Dossier.write([unhappy], {'returned_date': MARCH_20})
+        self.assertEqual(self.ratio_3(a, *march_10), (2, 0))
+        self.assertEqual(self.ratio_3(a, *march_20), (2, 1))
+        CountDay.refresh()
+        self.assertEqual(self.ratio_3(a, *march_10), (2, 0))
+        self.assertEqual(self.ratio_3(a, *march_20), (2, 1))
+        self.assertEqual(CountDay.check(*PERIOD), {})
+
+    @with_transaction()
     def test_returned_without_invitation(self):
         """A dossier returned without a survey (online) is counted at once
         by its return, then by the refresh"""

@@ -43,7 +43,9 @@ Options: ``--answers N`` (default 1,000,000), ``--agencies N`` (100),
 ``--repeat N`` (9), ``--year YYYY`` (2025), ``--database NAME``, ``--keep``,
 ``--try-indexes``, ``--no-explain``, ``--seed``, ``--reuse`` (with
 ``--database``: the database of an earlier run with ``--keep``, its module
-updated with ``trytond-admin -u``, nothing generated).
+updated with ``trytond-admin -u``, nothing generated), ``--keep-counts``
+(with ``--reuse``: its counts not rebuilt nor checked again), ``--pg-set
+NAME=VALUE`` (SET on the connections of (a) and (b), e.g. ``jit=off``).
 """
 import argparse
 import datetime as dt
@@ -406,12 +408,20 @@ BASELINE = """
 class Tested:
     "period_figures in a trytond Transaction"
 
-    def __init__(self, database):
+    def __init__(self, database, settings=()):
         from trytond.pool import Pool
         start = time.perf_counter()
         Pool(database).init()
         self.pool_seconds = time.perf_counter() - start
         self.database = database
+        self.settings = settings
+
+    def apply_settings(self):
+        "SET the --pg-set settings on the connection of the transaction"
+        from trytond.transaction import Transaction
+        cursor = Transaction().connection.cursor()
+        for statement in self.settings:
+            cursor.execute(statement)
 
     def agency_ids(self):
         from trytond.transaction import Transaction
@@ -428,6 +438,7 @@ class Tested:
         from trytond.modules.public_satisfaction import statistics as stats
         from trytond.transaction import Transaction
         with Transaction().start(self.database, 0, readonly=True) as t:
+            self.apply_settings()
             if record is not None:
                 t.connection = RecordingConnection(t.connection, record)
             try:
@@ -477,6 +488,7 @@ class Tested:
         with Transaction().start(self.database, 0, readonly=True, context={
                     'from_date': start, 'to_date': end, 'agency': agency}):
             FigureByMonth = Pool().get('satisfaction.report.month')
+            self.apply_settings()
             begin = time.perf_counter()
             rows = FigureByMonth.search_read(
                 [], fields_names=['month', 'answered', 'satisfied', 'rated',
@@ -766,6 +778,13 @@ def main():
     parser.add_argument('--database')
     parser.add_argument('--keep', action='store_true',
         help="keep the database at the end")
+    parser.add_argument('--pg-set', action='append', default=[],
+        metavar='NAME=VALUE',
+        help="a PostgreSQL setting SET on the connections of (a) and (b), "
+        "e.g. jit=off")
+    parser.add_argument('--keep-counts', action='store_true',
+        help="with --reuse: the counts made by the earlier run, not "
+        "rebuilt nor checked again")
     parser.add_argument('--reuse', action='store_true',
         help="use the existing --database filled by an earlier run with "
         "--keep: the module updated, nothing generated")
@@ -800,24 +819,38 @@ def main():
             log(f"generated in {generation_seconds:.1f} s: "
                 + ', '.join(f'{k} {v:,}' for k, v in counts.items()))
 
-        tested = Tested(database)
+        settings = []
+        for setting in options.pg_set:
+            name, _, value = setting.partition('=')
+            if not re.fullmatch(r'[a-z_.]+', name):
+                raise SystemExit(f"--pg-set {setting}: not a setting name")
+            settings.append(f"SET {name} = '{value}'")
+        if settings:
+            log("settings of (a) and (b): " + '; '.join(settings))
+        tested = Tested(database, settings)
         log(f"trytond pool loaded in {tested.pool_seconds:.1f} s")
-        seconds, days, rows = tested.rebuild()
-        log(f"counts rebuilt (CountDay.rebuild) in {seconds:.1f} s: "
-            f"{days} days, " + ', '.join(
-                f'{t} {n:,} rows' for t, n in rows.items()))
-        with psycopg.connect(db_uri(database), autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE satisfaction_count_day, "
-                "satisfaction_count_rating, satisfaction_count_dossier, "
-                "satisfaction_count_dirty")
-        seconds, differ = tested.check(
-            dt.date(options.year, 1, 1), dt.date(options.year, 12, 31))
-        log(f"counts checked against the detail (CountDay.check, the "
-            f"year) in {seconds:.1f} s: {len(differ)} units differ")
-        assert not differ, sorted(differ.items())[:3]
+        if reuse and options.keep_counts:
+            log("counts kept from the earlier run: not rebuilt nor checked")
+        else:
+            seconds, days, rows = tested.rebuild()
+            log(f"counts rebuilt (CountDay.rebuild) in {seconds:.1f} s: "
+                f"{days} days, " + ', '.join(
+                    f'{t} {n:,} rows' for t, n in rows.items()))
+            with psycopg.connect(
+                    db_uri(database), autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE satisfaction_count_day, "
+                    "satisfaction_count_rating, satisfaction_count_dossier, "
+                    "satisfaction_count_dirty")
+            seconds, differ = tested.check(
+                dt.date(options.year, 1, 1), dt.date(options.year, 12, 31))
+            log(f"counts checked against the detail (CountDay.check, the "
+                f"year) in {seconds:.1f} s: {len(differ)} units differ")
+            assert not differ, sorted(differ.items())[:3]
         agency_ids = tested.agency_ids()
         cases = scenarios(tested, agency_ids, options.year)
         with psycopg.connect(db_uri(database), autocommit=True) as conn:
+            for statement in settings:
+                conn.execute(statement)
             before = run_scenarios(tested, conn, cases, counts, options)
             run_month_view(
                 tested, conn, agency_ids[0], options.year, options.repeat)

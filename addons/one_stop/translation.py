@@ -9,6 +9,8 @@ import polib
 
 from trytond.pool import Pool, PoolMeta
 
+from .ir import clear_action_cache
+
 logger = logging.getLogger(__name__)
 
 # The types whose translation trytond's override finds by their source too
@@ -18,6 +20,15 @@ SOURCE_TYPES = {'report', 'view', 'wizard_button', 'selection'}
 
 class Translation(metaclass=PoolMeta):
     __name__ = 'ir.translation'
+
+    @classmethod
+    def on_modification(cls, mode, translations, field_names=None):
+        super().on_modification(
+            mode, translations, field_names=field_names)
+        # the names of the actions of the reports are kept translated
+        if mode == 'delete' or any(
+                (t.name or '').startswith('ir.action') for t in translations):
+            clear_action_cache()
 
     @classmethod
     def translation_import(cls, lang, module, po_path):

@@ -577,10 +577,15 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @transition('returned')
     def return_result(cls, dossiers):
         "Hand the result over to the citizen (or post it)"
+        # the state in the same write (Workflow.transition writes what the
+        # function did not move in a second one) and the move logged as it
+        # logs it
         cls.write(dossiers, {
+                'state': 'returned',
                 'returned_date': utcnow(),
                 'returned_by': Transaction().user or None,
                 })
+        cls.log(dossiers, 'transition', 'state:returned')
 
     @classmethod
     @ModelView.button

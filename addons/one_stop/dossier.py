@@ -419,6 +419,11 @@ class Dossier(Workflow, ModelSQL, ModelView):
         actions = iter(args)
         args = []
         for dossiers, values in zip(actions, actions):
+            if not dossiers:
+                # e.g. Workflow.transition's write of the state when the
+                # function moved every dossier itself: its checks and
+                # statements for nothing
+                continue
             values = values.copy()
             for name in ['code', 'received_by']:
                 if name in values:
@@ -445,6 +450,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
                                 'one_stop.msg_dossier_modify_received',
                                 dossier=dossier.rec_name))
             args.extend((dossiers, values))
+        if not args:
+            return
         super().write(*args)
         recompute = []
         actions = iter(args)

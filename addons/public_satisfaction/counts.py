@@ -110,23 +110,11 @@ class _UnitMixin:
         help="The UTC instant of the local midnight starting the day.")
 
 
-class CountDay(_UnitMixin, ModelSQL):
-    __string__ = "Survey Counts of a Day"
-    __name__ = 'satisfaction.count.day'
-
+class _DayMixin(_UnitMixin):
+    "One row a unit; _detail_model: the model of the rows counted"
+    __slots__ = ()
+    _detail_model = None
     day_end = fields.DateTime("Day End", required=True)
-    first_invitation = fields.Integer("First Invitation")
-    eligible = fields.Integer("Eligible")
-    opened = fields.Integer("Opened")
-    answered = fields.Integer("Answered")
-    declined = fields.Integer("Declined")
-    expired = fields.Integer("Expired")
-    flagged = fields.Integer("Flagged")
-    excluded = fields.Integer("Excluded")
-    open_expiry = fields.DateTime(
-        "Earliest Open Expiry",
-        help="The earliest expiry of the invitations still open when the "
-        "counts were made: they are recounted from the detail after it.")
 
     @classmethod
     def __setup__(cls):
@@ -141,21 +129,40 @@ class CountDay(_UnitMixin, ModelSQL):
     @classmethod
     def __register__(cls, module):
         pool = Pool()
-        Invitation = pool.get('satisfaction.invitation')
         Dirty = pool.get('satisfaction.count.dirty')
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
         super().__register__(module)
-        # Counts never made over existing invitations (the module updated
-        # over a database with answers): read from the detail until the
-        # first refresh counts every day
+        # Counts never made over an existing detail (the module updated
+        # over a database with answers or returned dossiers): read from the
+        # detail until the first refresh counts every day
         cursor.execute(*table.select(table.id, limit=1))
         if cursor.fetchone():
             return
-        invitation = Invitation.__table__()
-        cursor.execute(*invitation.select(invitation.id, limit=1))
+        detail = pool.get(cls._detail_model).__table__()
+        cursor.execute(*detail.select(
+                detail.id, where=detail.returned_date != Null, limit=1))
         if cursor.fetchone():
             Dirty.mark_all()
+
+
+class CountDay(_DayMixin, ModelSQL):
+    __string__ = "Survey Counts of a Day"
+    __name__ = 'satisfaction.count.day'
+    _detail_model = 'satisfaction.invitation'
+
+    first_invitation = fields.Integer("First Invitation")
+    eligible = fields.Integer("Eligible")
+    opened = fields.Integer("Opened")
+    answered = fields.Integer("Answered")
+    declined = fields.Integer("Declined")
+    expired = fields.Integer("Expired")
+    flagged = fields.Integer("Flagged")
+    excluded = fields.Integer("Excluded")
+    open_expiry = fields.DateTime(
+        "Earliest Open Expiry",
+        help="The earliest expiry of the invitations still open when the "
+        "counts were made: they are recounted from the detail after it.")
 
     @classmethod
     def usable(cls):
@@ -500,45 +507,16 @@ class CountRating(_UnitMixin, ModelSQL):
             Dirty.mark_all()
 
 
-class CountDossier(_UnitMixin, ModelSQL):
+class CountDossier(_DayMixin, ModelSQL):
     __string__ = "Dossier Counts of a Day"
     __name__ = 'satisfaction.count.dossier'
+    _detail_model = 'one_stop.dossier'
 
-    day_end = fields.DateTime("Day End", required=True)
     dossiers = fields.Integer("Dossiers")
     bad_dossiers = fields.Integer(
         "Bad Dossiers",
         help="Unhappy overall rating or feedback about the dossier "
         "(Decision 766, ratio 3).")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints += [
-            ('unit_unique', Unique(t, t.agency, t.returned_date),
-                'public_satisfaction.msg_count_unit_unique'),
-            ]
-        cls._sql_indexes.add(Index(t, (t.returned_date, Index.Range())))
-
-    @classmethod
-    def __register__(cls, module):
-        pool = Pool()
-        Dossier = pool.get('one_stop.dossier')
-        Dirty = pool.get('satisfaction.count.dirty')
-        cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-        super().__register__(module)
-        # Counts of the dossiers never made (the module updated over a
-        # database with returned dossiers)
-        cursor.execute(*table.select(table.id, limit=1))
-        if cursor.fetchone():
-            return
-        dossier = Dossier.__table__()
-        cursor.execute(*dossier.select(
-                dossier.id, where=dossier.returned_date != Null, limit=1))
-        if cursor.fetchone():
-            Dirty.mark_all()
 
 
 class CountDirty(ModelSQL):

@@ -326,6 +326,30 @@ class CountsMigrationTestCase(CountsWorld, unittest.TestCase):
         self.assertEqual(CountDay.check(*PERIOD), {})
 
 
+class CountsCreatedTestCase(CountsWorld, unittest.TestCase):
+    "The module updated over a database with answers and no counts"
+
+    @with_transaction()
+    def test_tables_created_over_data(self):
+        "Each count table created empty over its detail marks every unit"
+        pool = Pool()
+        CountDay = pool.get('satisfaction.count.day')
+        cursor = Transaction().connection.cursor()
+        a, b, _ = self.small_province()
+        for name in ['satisfaction.count.day', 'satisfaction.count.dossier']:
+            CountDay.refresh()
+            Model = pool.get(name)
+            table = Model.__table__()
+            # counts made: nothing marked
+            Model.__register__('public_satisfaction')
+            self.assertTrue(CountDay.usable())
+            cursor.execute(*table.delete())
+            Model.__register__('public_satisfaction')
+            self.assertFalse(CountDay.usable(), name)
+            self.assertEqual(self.figures(a), self.A)
+            self.assertEqual(self.ratio_3(a), (4, 1))
+
+
 class CountedDossiersTestCase(CountsWorld, unittest.TestCase):
     "The dossiers of Decision 766, ratio 3, read from the counts"
 

@@ -34,7 +34,17 @@ def clear_action_cache():
     _action_cache.clear()
 
 
-class ActionReport(metaclass=PoolMeta):
+class _ClearsActionCache:
+    "A model whose changes make the kept fields of the actions stale"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        clear_action_cache()
+
+
+class ActionReport(_ClearsActionCache, metaclass=PoolMeta):
     """The fields that a report action takes from its ir.action (the name,
     the groups, the keywords...) kept between transactions: Report.execute
     reads the name at each print (a button printing a receipt), which costs
@@ -57,34 +67,14 @@ class ActionReport(metaclass=PoolMeta):
                 for id_, value in values.items()}
             for name, values in result.items()}
 
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        clear_action_cache()
 
-
-class Action(metaclass=PoolMeta):
+class Action(_ClearsActionCache, metaclass=PoolMeta):
     __name__ = 'ir.action'
 
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        clear_action_cache()
 
-
-class ActionKeyword(metaclass=PoolMeta):
+class ActionKeyword(_ClearsActionCache, metaclass=PoolMeta):
     __name__ = 'ir.action.keyword'
 
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        clear_action_cache()
 
-
-class ActionGroup(metaclass=PoolMeta):
+class ActionGroup(_ClearsActionCache, metaclass=PoolMeta):
     __name__ = 'ir.action-res.group'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        clear_action_cache()

@@ -63,6 +63,8 @@ CHUNK_DAYS = 31
 CHECKED_DAYS = 35
 # The invitation's fields counted: a write of one marks its unit
 COUNTED_FIELDS = {'state', 'opened_date', 'expiry', 'agency', 'returned_date'}
+# The fields that move an invitation or a dossier to another unit
+MOVED_FIELDS = {'agency', 'returned_date'}
 # The dossier's fields counted (ratio 3)
 DOSSIER_FIELDS = {'state', 'agency', 'returned_date'}
 # The feedback's fields that decide whether its dossier is bad (ratio 3)
@@ -93,6 +95,14 @@ def day_index(column, bounds):
     among bounds, the (start, end) of each day"""
     return Case(*(((column >= low) & (column < high), Literal(n))
             for n, (low, high) in enumerate(bounds)))
+
+
+def written_ids(args, names):
+    """The ids of the records of write(*args) given a value of one of
+    names"""
+    actions = iter(args)
+    return [r.id for records, values in zip(actions, actions)
+        if names & values.keys() for r in records]
 
 
 def lock_key(name):
@@ -664,16 +674,9 @@ class Invitation(metaclass=PoolMeta):
     @classmethod
     def write(cls, *args):
         Dirty = Pool().get('satisfaction.count.dirty')
-        counted, moved = [], []
-        actions = iter(args)
-        for records, values in zip(actions, actions):
-            if COUNTED_FIELDS & set(values):
-                counted.extend(r.id for r in records)
-            if {'agency', 'returned_date'} & set(values):
-                moved.extend(r.id for r in records)
-        Dirty.mark_invitations(counted)
+        Dirty.mark_invitations(written_ids(args, COUNTED_FIELDS))
         super().write(*args)
-        Dirty.mark_invitations(moved)
+        Dirty.mark_invitations(written_ids(args, MOVED_FIELDS))
 
     @classmethod
     def delete(cls, invitations):
@@ -695,10 +698,7 @@ class Response(metaclass=PoolMeta):
     @classmethod
     def write(cls, *args):
         Dirty = Pool().get('satisfaction.count.dirty')
-        actions = iter(args)
-        Dirty.mark_responses([r.id
-                for records, values in zip(actions, actions)
-                if 'excluded' in values for r in records])
+        Dirty.mark_responses(written_ids(args, {'excluded'}))
         super().write(*args)
 
 
@@ -722,13 +722,8 @@ class Dossier(metaclass=PoolMeta):
     @classmethod
     def write(cls, *args):
         Dirty = Pool().get('satisfaction.count.dirty')
-        counted, moved = [], []
-        actions = iter(args)
-        for records, values in zip(actions, actions):
-            if DOSSIER_FIELDS & set(values):
-                counted.extend(r.id for r in records)
-            if {'agency', 'returned_date'} & set(values):
-                moved.extend(r.id for r in records)
+        counted = written_ids(args, DOSSIER_FIELDS)
+        moved = written_ids(args, MOVED_FIELDS)
         # the unit left by a move; a change of state stays in its unit
         before = Dirty.dossier_units(moved) if moved else set()
         super().write(*args)
@@ -751,11 +746,7 @@ class Feedback(metaclass=PoolMeta):
     @classmethod
     def write(cls, *args):
         Dirty = Pool().get('satisfaction.count.dirty')
-        counted = []
-        actions = iter(args)
-        for records, values in zip(actions, actions):
-            if FEEDBACK_FIELDS & set(values):
-                counted.extend(r.id for r in records)
+        counted = written_ids(args, FEEDBACK_FIELDS)
         before = Dirty.feedback_dossiers(counted) if counted else set()
         super().write(*args)
         if counted:
@@ -768,9 +759,7 @@ class FeedbackKind(metaclass=PoolMeta):
 
     @classmethod
     def write(cls, *args):
-        actions = iter(args)
-        if any('about_dossier' in values
-                for _, values in zip(actions, actions)):
+        if written_ids(args, {'about_dossier'}):
             # every dossier with a feedback of the kind may change
             Pool().get('satisfaction.count.dirty').mark_all()
         super().write(*args)
@@ -781,9 +770,7 @@ class OneStopConfiguration(metaclass=PoolMeta):
 
     @classmethod
     def write(cls, *args):
-        actions = iter(args)
-        if any('timezone' in values
-                for _, values in zip(actions, actions)):
+        if written_ids(args, {'timezone'}):
             # the local days move: every unit is counted again
             Pool().get('satisfaction.count.dirty').mark_all()
         super().write(*args)
